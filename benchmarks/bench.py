@@ -1,0 +1,200 @@
+"""Speed and memory of lora_nb's fine-tuning methods, and of lora_nb's LoRA against HF PEFT's, on the GPT-2 small
+shape (random weights: they cost the same as real ones), measured side by side in one process.
+
+    pip install -e ".[bench]"
+    python benchmarks/bench.py                    # writes benchmarks/results.md and benchmarks/results.json
+
+Every timing is the median of `--reps` runs, the implementations being compared alternating run by run, so a
+noisy neighbour slows all of them alike; ratios are what to read. Memory is counted, not sampled: the bytes of
+the weights, gradients, optimizer state and the activations autograd saves for backward in one training step
+(on a GPU the CUDA peak allocation is reported too).
+"""
+from __future__ import annotations
+import argparse, copy, json, platform, statistics, sys, time
+from pathlib import Path
+import torch
+from transformers import GPT2Config, GPT2ForSequenceClassification
+from transformers.utils import logging as hf_logging
+from lora_nb.inject import inject_lora, merge_lora_, cast_lora_bases_, count_parameters
+from lora_nb.adapters import inject_adapters
+from lora_nb.prompt import SoftPromptClassifier
+from lora_nb.full import prepare_full_finetune
+
+hf_logging.set_verbosity_error()
+DEV = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+def gpt2_small(seed=0):
+    torch.manual_seed(seed)
+    return GPT2ForSequenceClassification(GPT2Config(num_labels=2, pad_token_id=50256)).to(DEV)
+
+def make_batch(batch_size, seq_len, seed=0):
+    "A right-padded batch whose lengths spread like SST-2's (a third of the longest to the longest)."
+    g = torch.Generator().manual_seed(seed)
+    lengths = torch.randint(max(1, seq_len // 3), seq_len + 1, (batch_size,), generator=g)
+    lengths[0] = seq_len
+    ids = torch.randint(0, 50000, (batch_size, seq_len), generator=g)
+    mask = (torch.arange(seq_len)[None] < lengths[:, None]).long()
+    ids = ids.masked_fill(mask == 0, 50256)
+    return {"input_ids": ids.to(DEV), "attention_mask": mask.to(DEV), "labels": torch.randint(0, 2, (batch_size,), generator=g).to(DEV)}
+
+def sync():
+    if DEV.type == "cuda": torch.cuda.synchronize()
+
+class Trainee:
+    "A model with its AdamW, and a `step()` that does forward + backward + optimizer step."
+    def __init__(self, name, model, batch, lr=1e-4, autocast=False):
+        self.name, self.model, self.batch, self.autocast = name, model.train(), batch, autocast
+        self.opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr)
+    def step(self):
+        with torch.autocast(DEV.type, dtype=torch.bfloat16, enabled=self.autocast):
+            loss = self.model(**self.batch).loss
+        loss.backward(); self.opt.step(); self.opt.zero_grad(set_to_none=True)
+        return loss
+
+def step_memory(t: Trainee) -> int:
+    "Bytes held during one training step: weights + gradients + AdamW state + activations saved for backward."
+    storages = lambda ts: {x.untyped_storage().data_ptr(): x.untyped_storage().nbytes() for x in ts}
+    params = storages(t.model.parameters())
+    saved = {}
+    def pack(x):
+        saved[x.untyped_storage().data_ptr()] = x.untyped_storage().nbytes(); return x
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda x: x):
+        with torch.autocast(DEV.type, dtype=torch.bfloat16, enabled=t.autocast):
+            loss = t.model(**t.batch).loss
+    loss.backward()
+    grads = storages(p.grad for p in t.model.parameters() if p.grad is not None)
+    t.opt.step()
+    state = storages(v for s in t.opt.state.values() for v in s.values() if torch.is_tensor(v) and v.dim() > 0)
+    t.opt.zero_grad(set_to_none=True)
+    activations = {k: v for k, v in saved.items() if k not in params}
+    return sum(params.values()) + sum(grads.values()) + sum(state.values()) + sum(activations.values())
+
+def timed(fn):
+    sync(); t = time.perf_counter(); fn(); sync(); return time.perf_counter() - t
+
+def alternate(fns: dict, reps: int, warmup: int = 2) -> dict:
+    "Median seconds of each callable, the callables run in turn `reps` times (after `warmup` untimed rounds)."
+    for _ in range(warmup):
+        for f in fns.values(): f()
+    times = {k: [] for k in fns}
+    for _ in range(reps):
+        for k, f in fns.items(): times[k].append(timed(f))
+    return {k: statistics.median(v) for k, v in times.items()}
+
+def peft_lora(batch, autocast=False):
+    from peft import LoraConfig, get_peft_model
+    cfg = LoraConfig(task_type="SEQ_CLS", r=8, lora_alpha=16, lora_dropout=0.05,
+                     target_modules=["c_attn", "c_proj", "c_fc"], fan_in_fan_out=True)
+    return Trainee("peft lora" + (" (bf16 autocast)" if autocast else ""), get_peft_model(gpt2_small(), cfg), batch, autocast=autocast)
+
+def ours_lora(batch, bf16_bases=False, autocast=False):
+    m = gpt2_small(); inject_lora(m, r=8, alpha=16, dropout=0.05, verbose=False)
+    if bf16_bases: cast_lora_bases_(m, torch.bfloat16)
+    name = "lora_nb lora" + (" (bf16 bases)" if bf16_bases else "") + (" + autocast" if autocast else "")
+    return Trainee(name, m, batch, autocast=autocast)
+
+def matmul_gflops(dtype, n=2048, reps=5):
+    a, b = torch.randn(n, n, device=DEV, dtype=dtype), torch.randn(n, n, device=DEV, dtype=dtype)
+    t = statistics.median([timed(lambda: a @ b) for _ in range(reps + 1)][1:])
+    return 2 * n**3 / t / 1e9
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--reps", type=int, default=7)
+    p.add_argument("--batch_size", type=int, default=16)
+    p.add_argument("--seq_len", type=int, default=32, help="padded length of the batch (SST-2 batches of 16: ~25-40 GPT-2 tokens)")
+    p.add_argument("--out", default="benchmarks/results")
+    p.add_argument("--skip", nargs="*", default=[], choices=["peft", "methods", "inference", "bf16"])
+    args = p.parse_args(argv)
+    batch = make_batch(args.batch_size, args.seq_len)
+    tokens = int(batch["attention_mask"].numel())
+    R = {"device": str(DEV) if DEV.type == "cpu" else torch.cuda.get_device_name(), "torch": torch.__version__,
+         "threads": torch.get_num_threads(), "batch_size": args.batch_size, "seq_len": args.seq_len, "reps": args.reps,
+         "cpu": platform.processor() or platform.machine()}
+    lines = [f"# lora_nb benchmarks\n", f"`python benchmarks/bench.py` on {R['device']} ({R['cpu']}, {R['threads']} threads), "
+             f"torch {R['torch']}; GPT-2 small shape (random weights), batch {args.batch_size} x {args.seq_len} tokens; "
+             f"medians of {args.reps} alternating runs.\n"]
+    def section(title, rows, head):
+        block = [f"\n## {title}\n\n| " + " | ".join(head) + " |\n|" + "---|" * len(head)]
+        block += ["| " + " | ".join(map(str, r)) + " |" for r in rows]
+        lines.extend(block)
+        print("\n".join(block), flush=True)
+
+    # 4 (first: the ceiling the others are read against)
+    R["matmul_gflops_fp32"] = matmul_gflops(torch.float32)
+    R["matmul_gflops_bf16"] = matmul_gflops(torch.bfloat16)
+
+    if "peft" not in args.skip:   # 1. lora_nb vs PEFT, fp32
+        ours, theirs = ours_lora(batch), peft_lora(batch)
+        assert count_parameters(ours.model)[0] == count_parameters(theirs.model)[0], "trainable counts differ"
+        t = alternate({"ours": ours.step, "peft": theirs.step}, args.reps)
+        mem = {"ours": step_memory(ours), "peft": step_memory(theirs)}
+        nonemb = sum(p.numel() for n, p in ours.model.named_parameters() if "wte" not in n and "wpe" not in n and "lora_" not in n)
+        R["lora_vs_peft"] = {"seconds": t, "memory_bytes": mem, "trainable": count_parameters(ours.model)[0],
+                             "time_ratio": t["ours"] / t["peft"], "memory_ratio": mem["ours"] / mem["peft"],
+                             "achieved_gflops": 4 * nonemb * tokens / t["ours"] / 1e9}
+        section("1. LoRA training step: lora_nb vs HF PEFT (fp32, r=8, same targets)", [
+            ["lora_nb", f"{t['ours']:.3f}", f"{mem['ours'] / 2**20:,.0f}", f"{t['ours'] / t['peft']:.2f}", f"{mem['ours'] / mem['peft']:.3f}"],
+            ["HF PEFT", f"{t['peft']:.3f}", f"{mem['peft'] / 2**20:,.0f}", "1.00", "1.000"]],
+            ["implementation", "s / step", "step memory (MB)", "time ratio", "memory ratio"])
+        del ours, theirs
+
+    if "methods" not in args.skip:   # 2. the methods against each other
+        def full():
+            return Trainee("full", prepare_full_finetune(gpt2_small(), verbose=False), batch, lr=5e-5)
+        def adapter():
+            m = gpt2_small(); inject_adapters(m, 64, verbose=False); return Trainee("adapter", m, batch)
+        def prompt():
+            return Trainee("prompt", SoftPromptClassifier(gpt2_small(), 20, verbose=False), batch)
+        trainees = [ours_lora(batch), full(), adapter(), prompt()]
+        names = ["lora", "full", "adapter", "prompt"]
+        t = alternate(dict(zip(names, (x.step for x in trainees))), max(3, args.reps // 2))
+        mem = {n: step_memory(x) for n, x in zip(names, trainees)}
+        counts = {n: count_parameters(x.model)[0] for n, x in zip(names, trainees)}
+        R["methods"] = {"seconds": t, "memory_bytes": mem, "trainable": counts}
+        section("2. Training step by method (fp32; prompt: 20 virtual tokens; adapter: size 64)", [
+            [n, f"{counts[n]:,}", f"{t[n]:.3f}", f"{t[n] / t['lora']:.2f}", f"{mem[n] / 2**20:,.0f}", f"{mem[n] / mem['lora']:.2f}"] for n in names],
+            ["method", "trainable params", "s / step", "vs LoRA", "step memory (MB)", "vs LoRA"])
+        del trainees
+
+    if "inference" not in args.skip:   # 3. inference
+        base = gpt2_small().eval()
+        unmerged = copy.deepcopy(base); inject_lora(unmerged, verbose=False); unmerged.eval()
+        with torch.no_grad():
+            for l in unmerged.modules():
+                if hasattr(l, "lora_B"): l.lora_B.normal_(0, 0.02)
+        merged = merge_lora_(copy.deepcopy(unmerged)).eval()
+        adapters = copy.deepcopy(base); inject_adapters(adapters, 64, verbose=False); adapters.eval()
+        fwd = {k: v for k, v in batch.items() if k != "labels"}
+        models = {"base": base, "lora merged": merged, "lora unmerged": unmerged, "adapters": adapters}
+        with torch.no_grad():
+            t = alternate({k: (lambda m=m: m(**fwd)) for k, m in models.items()}, args.reps * 2)
+        R["inference"] = {"seconds": t}
+        section("3. Inference (forward, no grad)", [[k, f"{v * 1e3:.1f}", f"{v / t['base']:.2f}"] for k, v in t.items()],
+                ["model", "ms / batch", "vs base"])
+        del models, base, merged, unmerged, adapters
+
+    if "bf16" not in args.skip:   # 5. bf16
+        ours_bf, ours_bf_ac, peft_ac, ours32 = ours_lora(batch, bf16_bases=True), ours_lora(batch, bf16_bases=True, autocast=True), peft_lora(batch, autocast=True), ours_lora(batch)
+        t = alternate({"ours bf16 bases": ours_bf.step, "ours bf16 bases + autocast": ours_bf_ac.step,
+                       "peft autocast": peft_ac.step, "ours fp32": ours32.step}, args.reps)
+        mem = {"ours bf16 bases": step_memory(ours_bf), "ours bf16 bases + autocast": step_memory(ours_bf_ac),
+               "peft autocast": step_memory(peft_ac), "ours fp32": step_memory(ours32)}
+        R["bf16"] = {"seconds": t, "memory_bytes": mem}
+        section("5. bf16: frozen bases stored in bf16 (lora_nb) vs bf16 autocast (PEFT)", [
+            [k, f"{t[k]:.3f}", f"{t[k] / t['peft autocast']:.2f}", f"{mem[k] / 2**20:,.0f}", f"{mem[k] / mem['peft autocast']:.2f}"] for k in t],
+            ["LoRA step", "s / step", "vs PEFT autocast", "step memory (MB)", "vs PEFT autocast"])
+
+    # 4. the ceiling
+    rows = [["fp32 matmul 2048x2048", f"{R['matmul_gflops_fp32']:.0f}", ""], ["bf16 matmul 2048x2048", f"{R['matmul_gflops_bf16']:.0f}", ""]]
+    if "lora_vs_peft" in R:
+        g = R["lora_vs_peft"]["achieved_gflops"]
+        rows.append(["lora_nb LoRA step, fp32 (4 x non-embedding params x tokens)", f"{g:.0f}", f"{g / R['matmul_gflops_fp32']:.0%} of fp32 matmul"])
+    section("4. The limit: matrix-multiply rate and the LoRA step's achieved rate", rows, ["what", "GFLOP/s", "fraction"])
+    out = Path(args.out)
+    out.with_suffix(".md").write_text("\n".join(lines) + "\n")
+    out.with_suffix(".json").write_text(json.dumps(R, indent=1, default=float) + "\n")
+    print(f"\nwrote {out.with_suffix('.md')} and {out.with_suffix('.json')}")
+
+if __name__ == "__main__":
+    main()
