@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse, json, subprocess, sys, time
 from pathlib import Path
 import pandas as pd
-from .train import METHODS, DEFAULT_LR, write_json
+from .train import METHODS, atomic_write
 
 # %% auto #0
 __all__ = ['COLUMNS', 'run_method', 'results_table', 'to_markdown', 'plot_accuracy_vs_params', 'plot_loss_curves', 'compare',
@@ -101,9 +101,8 @@ def compare(methods=METHODS, output_dir="runs/compare", max_steps: int = 800, ba
     return df
 
 def _write_results(df, logs, output_dir: Path):
-    from lora_nb.train import _atomic
-    _atomic(output_dir / "results.csv", lambda tmp: df.to_csv(tmp, index=False))
-    _atomic(output_dir / "results.md", lambda tmp: Path(tmp).write_text(to_markdown(df)))
+    atomic_write(output_dir / "results.csv", lambda tmp: df.to_csv(tmp, index=False))
+    atomic_write(output_dir / "results.md", lambda tmp: Path(tmp).write_text(to_markdown(df)))
     plot_accuracy_vs_params(df, output_dir / "accuracy_vs_params.png")
     plot_loss_curves(logs, output_dir / "loss_curves.png")
 

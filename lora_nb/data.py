@@ -10,7 +10,7 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['SPLITS', 'SST2_HUB_ID', 'EXTENSIONS', 'LoadError', 'DataError', 'find_split_file', 'read_table', 'check_sst2_frame',
-           'load_sst2', 'load_tokenizer', 'tokenize_sst2', 'collate_fn']
+           'load_sst2', 'load_tokenizer', 'ensure_pad_token', 'tokenize_sst2', 'collate_fn']
 
 # %% ../nbs/03_data.ipynb #0bc0738b
 SPLITS = ("train", "validation")
@@ -95,8 +95,12 @@ def load_tokenizer(model_name_or_path: str):
         tok = AutoTokenizer.from_pretrained(model_name_or_path)
     except Exception as e:
         raise LoadError(_model_load_message(model_name_or_path, e, "tokenizer")) from None
+    return ensure_pad_token(tok, str(model_name_or_path))
+
+def ensure_pad_token(tok, name: str = "the tokenizer"):
+    "Give `tok` a pad token (its eos token where it has none, as GPT-2) and right padding; returns `tok`."
     if tok.pad_token is None:
-        if tok.eos_token is None: raise LoadError(f"tokenizer of {model_name_or_path!r} has neither a pad nor an eos token")
+        if tok.eos_token is None: raise LoadError(f"tokenizer of {name!r} has neither a pad nor an eos token")
         tok.pad_token = tok.eos_token
     tok.padding_side = "right"
     return tok

@@ -12,8 +12,8 @@ from .inject import inject_lora, cast_lora_bases_, count_parameters, format_para
 from .eval_cls import classification_metrics
 
 # %% auto #0
-__all__ = ['METHODS', 'DEFAULT_LR', 'load_classifier', 'prepare_model', 'trainable_state_dict', 'write_json', 'save_trainable',
-           'predict_logits', 'peak_memory_mb', 'train', 'parse_args', 'main']
+__all__ = ['METHODS', 'DEFAULT_LR', 'load_classifier', 'prepare_model', 'trainable_state_dict', 'atomic_write', 'write_json',
+           'save_trainable', 'predict_logits', 'peak_memory_mb', 'train', 'parse_args', 'main']
 
 # %% ../nbs/04_train.ipynb #e734e8b5
 METHODS = ("lora", "full", "adapter", "prompt")
@@ -62,8 +62,8 @@ def trainable_state_dict(model: torch.nn.Module) -> dict[str, torch.Tensor]:
     "The trained tensors of `model` (those with `requires_grad`), detached and contiguous, ready for safetensors."
     return {n: p.detach().contiguous() for n, p in model.named_parameters() if p.requires_grad}
 
-def _atomic(path: Path, write):
-    "Write a file through a temporary neighbour and `os.replace`: readers see the old file or the new one, never half."
+def atomic_write(path, write):
+    "Call `write(tmp)` on a temporary file beside `path`, then `os.replace` it: readers see the old file or the new, never half."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"); os.close(fd)
     try: write(tmp); os.replace(tmp, path)
@@ -72,12 +72,12 @@ def _atomic(path: Path, write):
 
 def write_json(path, obj):
     "Atomically write `obj` as JSON to `path`."
-    _atomic(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, indent=1) + "\n"))
+    atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, indent=1) + "\n"))
 
 def save_trainable(model: torch.nn.Module, path) -> int:
     "Atomically save `trainable_state_dict(model)` to a safetensors file; returns its size in bytes."
     from safetensors.torch import save_file
-    _atomic(path, lambda tmp: save_file(trainable_state_dict(model), tmp))
+    atomic_write(path, lambda tmp: save_file(trainable_state_dict(model), tmp))
     return Path(path).stat().st_size
 
 # %% ../nbs/04_train.ipynb #d6b1a8b0
