@@ -2,7 +2,7 @@
 shape (random weights: they cost the same as real ones), measured side by side in one process.
 
     pip install -e ".[bench]"
-    python benchmarks/bench.py                    # writes benchmarks/results.md and benchmarks/results.json
+    python benchmarks/bench.py                    # writes benchmarks/results.md, .json and .png
 
 Every timing is the median of `--reps` runs, the implementations being compared alternating run by run, so a
 noisy neighbour slows all of them alike; ratios are what to read. Memory is counted, not sampled: the bytes of
@@ -15,6 +15,7 @@ from pathlib import Path
 import torch
 from transformers import GPT2Config, GPT2ForSequenceClassification
 from transformers.utils import logging as hf_logging
+from lora_nb.layers import use_fast_dropout_
 from lora_nb.inject import inject_lora, merge_lora_, cast_lora_bases_, count_parameters
 from lora_nb.adapters import inject_adapters
 from lora_nb.prompt import SoftPromptClassifier
@@ -81,22 +82,50 @@ def alternate(fns: dict, reps: int, warmup: int = 2) -> dict:
         for k, f in fns.items(): times[k].append(timed(f))
     return {k: statistics.median(v) for k, v in times.items()}
 
-def peft_lora(batch, autocast=False):
+def peft_lora(batch, autocast=False, fast_dropout=False):
+    "HF PEFT's LoRA as a user runs it; `fast_dropout=True` swaps all its dropouts (LoRA's too) for lora_nb's."
     from peft import LoraConfig, get_peft_model
     cfg = LoraConfig(task_type="SEQ_CLS", r=8, lora_alpha=16, lora_dropout=0.05,
                      target_modules=["c_attn", "c_proj", "c_fc"], fan_in_fan_out=True)
-    return Trainee("peft lora" + (" (bf16 autocast)" if autocast else ""), get_peft_model(gpt2_small(), cfg), batch, autocast=autocast)
+    m = get_peft_model(gpt2_small(), cfg)
+    if fast_dropout: use_fast_dropout_(m)
+    return Trainee("peft lora", m, batch, autocast=autocast)
 
-def ours_lora(batch, bf16_bases=False, autocast=False):
+def ours_lora(batch, bf16_bases=False, autocast=False, fast_dropout=True):
+    "lora_nb's LoRA as its runner trains it (the model's own dropouts swapped for `FastDropout`, notebook 01)."
     m = gpt2_small(); inject_lora(m, r=8, alpha=16, dropout=0.05, verbose=False)
     if bf16_bases: cast_lora_bases_(m, torch.bfloat16)
-    name = "lora_nb lora" + (" (bf16 bases)" if bf16_bases else "") + (" + autocast" if autocast else "")
-    return Trainee(name, m, batch, autocast=autocast)
+    if fast_dropout: use_fast_dropout_(m)
+    return Trainee("lora_nb lora", m, batch, autocast=autocast)
 
 def matmul_gflops(dtype, n=2048, reps=5):
     a, b = torch.randn(n, n, device=DEV, dtype=dtype), torch.randn(n, n, device=DEV, dtype=dtype)
     t = statistics.median([timed(lambda: a @ b) for _ in range(reps + 1)][1:])
     return 2 * n**3 / t / 1e9
+
+NAMES = {"ours": "lora_nb", "peft": "HF PEFT", "ours_nn": "lora_nb, model keeps nn.Dropout"}
+
+def plot(R: dict, path: Path):
+    "Bars of seconds per step and step memory for sections 1, 2 and 5; the reference bar of each section in grey."
+    import matplotlib; matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    parts = [(k, title, ref) for k, title, ref in [("lora_vs_peft", "1. LoRA step, fp32", "peft"), ("methods", "2. methods, fp32", "lora"),
+             ("bf16", "5. LoRA step, bf16", "peft autocast")] if k in R]
+    if not parts: return
+    bars_per_part = [len(R[k]["seconds"]) for k, _, _ in parts]
+    fig, axes = plt.subplots(len(parts), 2, figsize=(13, 0.8 + 0.8 * len(parts) + 0.32 * sum(bars_per_part)),
+                             squeeze=False, gridspec_kw={"height_ratios": bars_per_part})
+    for row, (k, title, ref) in zip(axes, parts):
+        names = list(R[k]["seconds"])
+        for ax, values, unit, scale, fmt in [(row[0], R[k]["seconds"], "s / step", 1, "{:.3f}"),
+                                             (row[1], R[k]["memory_bytes"], "step memory (MB)", 2**-20, "{:,.0f}")]:
+            v = [values[n] * scale for n in names]
+            bars = ax.barh([NAMES.get(n, n) for n in names], v, color=["#bbb" if n == ref else "#3a7dc9" for n in names])
+            for b, n, x in zip(bars, names, v):
+                ax.text(x, b.get_y() + b.get_height() / 2, f" {fmt.format(x)}  ({values[n] / values[ref]:.2f}x)", va="center", fontsize=8)
+            ax.invert_yaxis(); ax.set_xlim(0, max(v) * 1.45); ax.set_xlabel(unit); ax.tick_params(axis="y", labelsize=8)
+        row[0].set_title(f"{title}: time (grey = reference)", fontsize=9, loc="left"); row[1].set_title(f"{title}: memory", fontsize=9, loc="left")
+    fig.tight_layout(); fig.savefig(path, dpi=110); plt.close(fig)
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -125,27 +154,28 @@ def main(argv=None):
     R["matmul_gflops_bf16"] = matmul_gflops(torch.bfloat16)
 
     if "peft" not in args.skip:   # 1. lora_nb vs PEFT, fp32
-        ours, theirs = ours_lora(batch), peft_lora(batch)
+        ours, theirs, ours_nn = ours_lora(batch), peft_lora(batch), ours_lora(batch, fast_dropout=False)
         assert count_parameters(ours.model)[0] == count_parameters(theirs.model)[0], "trainable counts differ"
-        t = alternate({"ours": ours.step, "peft": theirs.step}, args.reps)
-        mem = {"ours": step_memory(ours), "peft": step_memory(theirs)}
+        t = alternate({"ours": ours.step, "peft": theirs.step, "ours_nn": ours_nn.step}, args.reps)
+        mem = {"ours": step_memory(ours), "peft": step_memory(theirs), "ours_nn": step_memory(ours_nn)}
         nonemb = sum(p.numel() for n, p in ours.model.named_parameters() if "wte" not in n and "wpe" not in n and "lora_" not in n)
         R["lora_vs_peft"] = {"seconds": t, "memory_bytes": mem, "trainable": count_parameters(ours.model)[0],
                              "time_ratio": t["ours"] / t["peft"], "memory_ratio": mem["ours"] / mem["peft"],
                              "achieved_gflops": 4 * nonemb * tokens / t["ours"] / 1e9}
         section("1. LoRA training step: lora_nb vs HF PEFT (fp32, r=8, same targets)", [
             ["lora_nb", f"{t['ours']:.3f}", f"{mem['ours'] / 2**20:,.0f}", f"{t['ours'] / t['peft']:.2f}", f"{mem['ours'] / mem['peft']:.3f}"],
-            ["HF PEFT", f"{t['peft']:.3f}", f"{mem['peft'] / 2**20:,.0f}", "1.00", "1.000"]],
+            ["HF PEFT", f"{t['peft']:.3f}", f"{mem['peft'] / 2**20:,.0f}", "1.00", "1.000"],
+            ["lora_nb, model keeps nn.Dropout", f"{t['ours_nn']:.3f}", f"{mem['ours_nn'] / 2**20:,.0f}", f"{t['ours_nn'] / t['peft']:.2f}", f"{mem['ours_nn'] / mem['peft']:.3f}"]],
             ["implementation", "s / step", "step memory (MB)", "time ratio", "memory ratio"])
-        del ours, theirs
+        del ours, theirs, ours_nn
 
     if "methods" not in args.skip:   # 2. the methods against each other
         def full():
-            return Trainee("full", prepare_full_finetune(gpt2_small(), verbose=False), batch, lr=5e-5)
+            m = prepare_full_finetune(gpt2_small(), verbose=False); use_fast_dropout_(m); return Trainee("full", m, batch, lr=5e-5)
         def adapter():
-            m = gpt2_small(); inject_adapters(m, 64, verbose=False); return Trainee("adapter", m, batch)
+            m = gpt2_small(); inject_adapters(m, 64, verbose=False); use_fast_dropout_(m); return Trainee("adapter", m, batch)
         def prompt():
-            return Trainee("prompt", SoftPromptClassifier(gpt2_small(), 20, verbose=False), batch)
+            m = SoftPromptClassifier(gpt2_small(), 20, verbose=False); use_fast_dropout_(m); return Trainee("prompt", m, batch)
         trainees = [ours_lora(batch), full(), adapter(), prompt()]
         names = ["lora", "full", "adapter", "prompt"]
         t = alternate(dict(zip(names, (x.step for x in trainees))), max(3, args.reps // 2))
@@ -175,15 +205,20 @@ def main(argv=None):
         del models, base, merged, unmerged, adapters
 
     if "bf16" not in args.skip:   # 5. bf16
-        ours_bf, ours_bf_ac, peft_ac, ours32 = ours_lora(batch, bf16_bases=True), ours_lora(batch, bf16_bases=True, autocast=True), peft_lora(batch, autocast=True), ours_lora(batch)
-        t = alternate({"ours bf16 bases": ours_bf.step, "ours bf16 bases + autocast": ours_bf_ac.step,
-                       "peft autocast": peft_ac.step, "ours fp32": ours32.step}, args.reps)
-        mem = {"ours bf16 bases": step_memory(ours_bf), "ours bf16 bases + autocast": step_memory(ours_bf_ac),
-               "peft autocast": step_memory(peft_ac), "ours fp32": step_memory(ours32)}
+        trainees = {   # lora_nb as its runner trains with --bf16 first; the last two rows show where the gain comes from
+            "ours bf16 bases + autocast": ours_lora(batch, bf16_bases=True, autocast=True),
+            "ours bf16 bases (no autocast)": ours_lora(batch, bf16_bases=True),
+            "ours fp32": ours_lora(batch),
+            "peft autocast": peft_lora(batch, autocast=True),
+            "ours bf16 bases + autocast, model keeps nn.Dropout": ours_lora(batch, bf16_bases=True, autocast=True, fast_dropout=False),
+            "peft autocast, all dropouts swapped for FastDropout": peft_lora(batch, autocast=True, fast_dropout=True)}
+        t = alternate({k: x.step for k, x in trainees.items()}, args.reps)
+        mem = {k: step_memory(x) for k, x in trainees.items()}
         R["bf16"] = {"seconds": t, "memory_bytes": mem}
         section("5. bf16: frozen bases stored in bf16 (lora_nb) vs bf16 autocast (PEFT)", [
             [k, f"{t[k]:.3f}", f"{t[k] / t['peft autocast']:.2f}", f"{mem[k] / 2**20:,.0f}", f"{mem[k] / mem['peft autocast']:.2f}"] for k in t],
             ["LoRA step", "s / step", "vs PEFT autocast", "step memory (MB)", "vs PEFT autocast"])
+        del trainees
 
     # 4. the ceiling
     rows = [["fp32 matmul 2048x2048", f"{R['matmul_gflops_fp32']:.0f}", ""], ["bf16 matmul 2048x2048", f"{R['matmul_gflops_bf16']:.0f}", ""]]
@@ -194,7 +229,8 @@ def main(argv=None):
     out = Path(args.out)
     out.with_suffix(".md").write_text("\n".join(lines) + "\n")
     out.with_suffix(".json").write_text(json.dumps(R, indent=1, default=float) + "\n")
-    print(f"\nwrote {out.with_suffix('.md')} and {out.with_suffix('.json')}")
+    plot(R, out.with_suffix(".png"))
+    print(f"\nwrote {out.with_suffix('.md')}, {out.with_suffix('.json')} and {out.with_suffix('.png')}")
 
 if __name__ == "__main__":
     main()

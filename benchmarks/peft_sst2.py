@@ -3,7 +3,9 @@
     python benchmarks/peft_sst2.py --model DIR --data_dir DIR --output_dir runs/peft --seed 42 [--max_steps 800 ...]
 
 Everything is `lora_nb.train.train` (data, tokenizer, Trainer, schedule, evaluation, outputs) except the model,
-which `get_peft_model` makes instead of `inject_lora`: same targets, rank, alpha and dropout, same head.
+which `get_peft_model` makes instead of `inject_lora`: same targets, rank, alpha and dropout, same head. The runner
+swaps every `nn.Dropout` for lora_nb's `FastDropout` (same rate, cheaper CPU masks), PEFT's LoRA dropout included,
+so the two differ in the LoRA layer alone.
 """
 import sys
 import lora_nb.train as runner

@@ -8,6 +8,7 @@ import argparse, json, os, sys, tempfile, time
 from pathlib import Path
 import torch
 from .data import LoadError, DataError, load_sst2, load_tokenizer, tokenize_sst2, collate_fn, _model_load_message
+from .layers import use_fast_dropout_
 from .inject import inject_lora, cast_lora_bases_, count_parameters, format_parameter_count, head_names
 from .eval_cls import classification_metrics
 
@@ -123,6 +124,7 @@ def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="
     set_seed(seed)                                        # LoRA's A, the head, dropout and the data order
     data = load_sst2(data_dir)                            # data first: a bad --data_dir fails before any model loads
     net, tokenizer = prepare_model(method, model, bf16=bf16, verbose=verbose, **method_kwargs)
+    use_fast_dropout_(net)                                # every method: the model's own dropouts with cheap CPU masks
     tokenized = tokenize_sst2(data, tokenizer, max_length)
     trainable, total = count_parameters(net)
     args = TrainingArguments(
