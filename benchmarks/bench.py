@@ -195,8 +195,10 @@ def main(argv=None):
                 if hasattr(l, "lora_B"): l.lora_B.normal_(0, 0.02)
         merged = merge_lora_(copy.deepcopy(unmerged)).eval()
         adapters = copy.deepcopy(base); inject_adapters(adapters, 64, verbose=False); adapters.eval()
-        fwd = {k: v for k, v in batch.items() if k != "labels"}
         models = {"base": base, "lora merged": merged, "lora unmerged": unmerged, "adapters": adapters}
+        if "peft" not in args.skip:   # what lora_nb's unmerged overhead compares with (B's values do not change the cost)
+            models["peft lora unmerged"] = peft_lora(batch).model.eval()
+        fwd = {k: v for k, v in batch.items() if k != "labels"}
         with torch.no_grad():
             t = alternate({k: (lambda m=m: m(**fwd)) for k, m in models.items()}, args.reps * 2)
         R["inference"] = {"seconds": t}
