@@ -124,7 +124,8 @@ def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="
     set_seed(seed)                                        # LoRA's A, the head, dropout and the data order
     data = load_sst2(data_dir)                            # data first: a bad --data_dir fails before any model loads
     net, tokenizer = prepare_model(method, model, bf16=bf16, verbose=verbose, **method_kwargs)
-    use_fast_dropout_(net)                                # every method: the model's own dropouts with cheap CPU masks
+    swapped = use_fast_dropout_(net)                      # every method: the model's own dropouts with cheap CPU masks
+    if verbose and swapped: print(f"{len(swapped)} nn.Dropout layers use FastDropout (same p; cheaper masks on the CPU)")
     tokenized = tokenize_sst2(data, tokenizer, max_length)
     trainable, total = count_parameters(net)
     args = TrainingArguments(
