@@ -42,8 +42,9 @@ def sync():
     if DEV.type == "cuda": torch.cuda.synchronize()
 
 class Trainee:
-    "A model with its AdamW, and a `step()` that does forward + backward + optimizer step."
-    def __init__(self, name, model, batch, lr=1e-4, autocast=False):
+    "A model with its AdamW, and a `step()` that does forward + backward + optimizer step (dropouts swapped as `train` does)."
+    def __init__(self, name, model, batch, lr=1e-4, autocast=False, fast_dropout=True):
+        if fast_dropout: use_fast_dropout_(model)
         self.name, self.model, self.batch, self.autocast = name, model.train(), batch, autocast
         self.opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr)
     def step(self):
@@ -87,16 +88,13 @@ def peft_lora(batch, autocast=False, fast_dropout=False):
     from peft import LoraConfig, get_peft_model
     cfg = LoraConfig(task_type="SEQ_CLS", r=8, lora_alpha=16, lora_dropout=0.05,
                      target_modules=["c_attn", "c_proj", "c_fc"], fan_in_fan_out=True)
-    m = get_peft_model(gpt2_small(), cfg)
-    if fast_dropout: use_fast_dropout_(m)
-    return Trainee("peft lora", m, batch, autocast=autocast)
+    return Trainee("peft lora", get_peft_model(gpt2_small(), cfg), batch, autocast=autocast, fast_dropout=fast_dropout)
 
 def ours_lora(batch, bf16_bases=False, autocast=False, fast_dropout=True):
     "lora_nb's LoRA as its runner trains it (the model's own dropouts swapped for `FastDropout`, notebook 01)."
     m = gpt2_small(); inject_lora(m, r=8, alpha=16, dropout=0.05, verbose=False)
     if bf16_bases: cast_lora_bases_(m, torch.bfloat16)
-    if fast_dropout: use_fast_dropout_(m)
-    return Trainee("lora_nb lora", m, batch, autocast=autocast)
+    return Trainee("lora_nb lora", m, batch, autocast=autocast, fast_dropout=fast_dropout)
 
 def matmul_gflops(dtype, n=2048, reps=5):
     a, b = torch.randn(n, n, device=DEV, dtype=dtype), torch.randn(n, n, device=DEV, dtype=dtype)
@@ -171,11 +169,11 @@ def main(argv=None):
 
     if "methods" not in args.skip:   # 2. the methods against each other
         def full():
-            m = prepare_full_finetune(gpt2_small(), verbose=False); use_fast_dropout_(m); return Trainee("full", m, batch, lr=5e-5)
+            return Trainee("full", prepare_full_finetune(gpt2_small(), verbose=False), batch, lr=5e-5)
         def adapter():
-            m = gpt2_small(); inject_adapters(m, 64, verbose=False); use_fast_dropout_(m); return Trainee("adapter", m, batch)
+            m = gpt2_small(); inject_adapters(m, 64, verbose=False); return Trainee("adapter", m, batch)
         def prompt():
-            m = SoftPromptClassifier(gpt2_small(), 20, verbose=False); use_fast_dropout_(m); return Trainee("prompt", m, batch)
+            return Trainee("prompt", SoftPromptClassifier(gpt2_small(), 20, verbose=False), batch)
         trainees = [ours_lora(batch), full(), adapter(), prompt()]
         names = ["lora", "full", "adapter", "prompt"]
         t = alternate(dict(zip(names, (x.step for x in trainees))), max(3, args.reps // 2))

@@ -4,10 +4,9 @@
 
 # %% ../nbs/07_adapter_tuning.ipynb #5d28e576
 from __future__ import annotations
-import re
 import torch
 from torch import nn
-from .inject import find_targets, head_names, _set_module, format_parameter_count
+from .inject import find_targets, head_names, _set_module, _fold_blocks, format_parameter_count
 
 # %% auto #0
 __all__ = ['ADAPTER_TARGETS', 'Adapter', 'WithAdapter', 'adapter_layers', 'inject_adapters']
@@ -55,8 +54,7 @@ def inject_adapters(model: nn.Module, adapter_size: int = 64, train_layernorm: b
         for m in model.modules():
             if isinstance(m, nn.LayerNorm): m.requires_grad_(True)
     if verbose:
-        where = sorted({re.sub(r"\.\d+\.", ".*.", n) for n in wrapped})
-        print(f"{len(wrapped)} adapters (size {adapter_size}) after {where}; "
+        print(f"{len(wrapped)} adapters (size {adapter_size}) after {_fold_blocks(wrapped)}; "
               f"trainable LayerNorms: {train_layernorm}; head: {', '.join(heads) or 'none'}")
         print(format_parameter_count(model))
     return wrapped

@@ -80,8 +80,7 @@ def load_sst2(data_dir=None):
     try:
         hub = load_dataset(*SST2_HUB_ID)
     except Exception as e:
-        reason = str(e).strip().splitlines()[0][:200] if str(e).strip() else type(e).__name__
-        raise LoadError(f"could not download SST-2 ({'/'.join(SST2_HUB_ID)}) from the Hugging Face Hub: {reason}\n"
+        raise LoadError(f"could not download SST-2 ({'/'.join(SST2_HUB_ID)}) from the Hugging Face Hub: {_first_line(e)}\n"
                         "Pass --data_dir DIR, a directory with train and validation files "
                         "(TSV 'sentence<TAB>label' as in GLUE, CSV, JSON lines or Parquet).") from None
     return DatasetDict({s: Dataset.from_pandas(check_sst2_frame(hub[s].to_pandas(), f"hub:{s}"), preserve_index=False)
@@ -105,14 +104,18 @@ def ensure_pad_token(tok, name: str = "the tokenizer"):
     tok.padding_side = "right"
     return tok
 
+def _first_line(err: Exception, limit: int = 200) -> str:
+    "The first line of `err`'s message (at most `limit` characters), or its type's name when it has none."
+    text = str(err).strip()
+    return text.splitlines()[0][:limit] if text else type(err).__name__
+
 def _model_load_message(name: str, err: Exception, what: str = "model") -> str:
     p = Path(name).expanduser()
     if p.is_dir():
-        return f"could not load the {what} from directory {name!r}: {str(err).strip().splitlines()[0][:300]}"
+        return f"could not load the {what} from directory {name!r}: {_first_line(err, 300)}"
     if name.startswith((".", "/", "~")) or name.count("/") > 1:
         return f"--model {name!r}: no such directory"
-    reason = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
-    return (f"could not load the {what} {name!r} from the Hugging Face Hub: {reason}\n"
+    return (f"could not load the {what} {name!r} from the Hugging Face Hub: {_first_line(err)}\n"
             f"Pass --model PATH, a local directory holding the model (config.json, weights) and its tokenizer files.")
 
 # %% ../nbs/03_data.ipynb #e59b6705

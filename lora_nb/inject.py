@@ -38,9 +38,9 @@ def linear_layer_names(model: nn.Module) -> list[str]:
     "Qualified names of every `nn.Linear` / `Conv1D` in `model` (the layers LoRA can wrap)."
     return [n for n, m in model.named_modules() if isinstance(m, (nn.Linear, Conv1D))]
 
-def _candidates(model: nn.Module) -> list[str]:
-    "Layer names with block indices folded to `*`, to show a user what there is to target."
-    return sorted({re.sub(r"\.\d+\.", ".*.", n) for n in linear_layer_names(model)})
+def _fold_blocks(names: list[str]) -> list[str]:
+    "`names` with block indices folded to `*` (`h.*.attn.c_attn`), deduplicated and sorted: what a user reads."
+    return sorted({re.sub(r"\.\d+\.", ".*.", n) for n in names})
 
 # %% ../nbs/02_inject.ipynb #558c40bb
 def count_parameters(model: nn.Module) -> tuple[int, int]:
@@ -72,7 +72,7 @@ def find_targets(model: nn.Module, targets: list[str] | None = None, defaults: d
     missing = [t for t in targets if not any(_matches(n, t) for n in names)]
     if missing:
         raise ValueError(f"{what} target(s) {missing} match no nn.Linear/Conv1D layer of {type(model).__name__}. "
-                         f"Its layers are: {_candidates(model)}")
+                         f"Its layers are: {_fold_blocks(names)}")
     heads = head_names(model, family)
     return [n for n in names if any(_matches(n, t) for t in targets) and n.split(".")[0] not in heads], heads
 
@@ -91,8 +91,7 @@ def inject_lora(model: nn.Module, r: int = 8, alpha: float = 16, dropout: float 
     for p in model.parameters(): p.requires_grad_(False)
     for m in model.modules():
         if isinstance(m, LoRALinear): m.lora_A.requires_grad_(True); m.lora_B.requires_grad_(True)
-    for h in heads:
-        for p in model.get_submodule(h).parameters(): p.requires_grad_(True)
+    for h in heads: model.get_submodule(h).requires_grad_(True)
     if verbose:
         width = max(len(r[0]) for r in rows)
         print(f"{'wrapped layer':<{width}}  {'base':<6}  {'in->out':<11}  {'LoRA params':>11}")

@@ -11,7 +11,7 @@ from torch import nn
 from transformers.pytorch_utils import Conv1D
 
 # %% auto #0
-__all__ = ['LoRADropout', 'FastDropout', 'LoRALinear', 'use_fast_dropout_']
+__all__ = ['FastDropout', 'LoRALinear', 'use_fast_dropout_']
 
 # %% ../nbs/01_layers.ipynb #d28716b1
 class FastDropout(nn.Module):
@@ -35,8 +35,6 @@ class FastDropout(nn.Module):
         return h if gain == 1 else h * gain
 
     def extra_repr(self) -> str: return f"p={self.p}"
-
-LoRADropout = FastDropout   # its name in lora_nb 0.0.1
 
 # %% ../nbs/01_layers.ipynb #3606ef18
 class LoRALinear(nn.Module):
@@ -70,16 +68,16 @@ class LoRALinear(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         autocast = torch.is_autocast_enabled(x.device.type)
         if autocast: x = x.to(torch.get_autocast_dtype(x.device.type))   # cast once, for the base and the LoRA path
-        out = self._base_forward(x)
+        out = self._base_forward(x, autocast)
         if self.merged: return out
         h, gain = self.lora_dropout.drop(x)                  # dropped input, and the 1/(1-p) still owed to it
         if not autocast: h = h.to(self.lora_A.dtype)         # bf16 bases without autocast: the LoRA path stays fp32
         # scale the rank-r intermediate, not the input (in wide) or the output (out wide): same product, less work
         return out + F.linear(F.linear(h, self.lora_A) * (self.scaling * gain), self.lora_B).to(out.dtype)
 
-    def _base_forward(self, x: torch.Tensor) -> torch.Tensor:
+    def _base_forward(self, x: torch.Tensor, autocast: bool) -> torch.Tensor:
         w = self.base.weight
-        if w.dtype == x.dtype or torch.is_autocast_enabled(x.device.type): return self.base(x)
+        if w.dtype == x.dtype or autocast: return self.base(x)
         # frozen base stored in low precision (cast_base_): multiply in its dtype, hand back the input's dtype
         return F.linear(x.to(w.dtype), w.T if self.fan_in_fan_out else w, self.base.bias).to(x.dtype)
 
