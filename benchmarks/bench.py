@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 from transformers import GPT2Config, GPT2ForSequenceClassification
 from transformers.utils import logging as hf_logging
-from lora_nb.layers import use_fast_dropout_
+from lora_nb.fast import use_fast_dropout_
 from lora_nb.inject import inject_lora, merge_lora_, cast_lora_bases_, count_parameters
 from lora_nb.adapters import inject_adapters
 from lora_nb.prompt import SoftPromptClassifier
