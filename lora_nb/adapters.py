@@ -58,12 +58,12 @@ def inject_adapters(model: nn.Module, adapter_size: int = 64, train_layernorm: b
         print(format_parameter_count(model))
     return wrapped
 
-def prepare_adapters(model: nn.Module, tokenizer=None, *, adapter_size: int = 64, adapter_reduction: int | None = None,
+def prepare_adapters(model: nn.Module, tokenizer=None, *, adapter_size: int | None = None, adapter_reduction: int | None = None,
                      adapter_train_layernorm: bool = False, adapter_targets: list[str] | None = None,
                      verbose: bool = True) -> nn.Module:
-    "The adapter method for the runner: `inject_adapters`, with the size given directly or as hidden size // `adapter_reduction`."
-    if adapter_reduction is not None:
-        if adapter_size != 64: raise ValueError("give adapter_size (--adapter_size) or adapter_reduction (--adapter_reduction), not both")
-        adapter_size = max(1, model.config.hidden_size // adapter_reduction)
-    inject_adapters(model, adapter_size, adapter_train_layernorm, adapter_targets, verbose)
+    "The adapter method for the runner: `inject_adapters`, of size `adapter_size` (default 64) or hidden size // `adapter_reduction`."
+    if adapter_size is not None and adapter_reduction is not None:
+        raise ValueError("give adapter_size (--adapter_size) or adapter_reduction (--adapter_reduction), not both")
+    size = max(1, model.config.hidden_size // adapter_reduction) if adapter_reduction else adapter_size or 64
+    inject_adapters(model, size, adapter_train_layernorm, adapter_targets, verbose)
     return model

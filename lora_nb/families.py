@@ -85,7 +85,6 @@ def fold_blocks(names: list[str]) -> list[str]:
 # %% ../nbs/03_families.ipynb #68e35fff
 def head_names(model: nn.Module) -> list[str]:
     "Top-level modules of a 🤗 classifier that are not its pretrained body: the head, which every method must train."
-    body = getattr(model, "base_model_prefix", None)
     family = family_of(model)
-    if family is not None: body = family.body
+    body = family.body if family else getattr(model, "base_model_prefix", None)
     return [n for n, m in model.named_children() if n != body and any(True for _ in m.parameters())]

@@ -106,7 +106,7 @@ def _lora_args(g):
     g.add_argument("--targets", nargs="+", help="layer-name suffixes to wrap (default: the model family's)")
 
 def _adapter_args(g):
-    g.add_argument("--adapter_size", type=_positive(int), help="bottleneck width")
+    g.add_argument("--adapter_size", type=_positive(int), help="bottleneck width (default: 64)")
     g.add_argument("--adapter_reduction", type=_positive(int), help="bottleneck = hidden size // this (instead of --adapter_size)")
     g.add_argument("--adapter_train_layernorm", action="store_true", help="also train the LayerNorms (as Houlsby et al.)")
     g.add_argument("--adapter_targets", nargs="+", help="layers after which adapters go (default: the model family's)")

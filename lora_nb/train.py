@@ -5,10 +5,9 @@
 # %% ../nbs/12_train.ipynb #ea8aacdb
 from __future__ import annotations
 import argparse, sys, traceback
-from pathlib import Path
 from .data import LoadError, DataError, load_sst2, load_tokenizer, _model_load_message
 from .families import family_of, head_names
-from .fit import fit, atomic_write, write_json, predict_logits, trainable_state_dict
+from .fit import fit                  # `from lora_nb.train import fit` works too
 from .methods import METHODS, get_method, import_plugins, _positive
 
 # %% auto #0
