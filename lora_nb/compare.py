@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 from .methods import METHODS, import_plugins, _positive
 from .fit import atomic_write
+from .eval_cls import CLIParser
 
 # %% auto #0
 __all__ = ['COLUMNS', 'run_method', 'results_table', 'to_markdown', 'plot_accuracy_vs_params', 'plot_loss_curves', 'compare',
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     try: import_plugins(argv)                       # --plugin modules register methods before --methods is read
     except ValueError as e: print(f"error: {e}", file=sys.stderr); sys.exit(2)
-    p = argparse.ArgumentParser(prog="python -m lora_nb.compare", allow_abbrev=False,
+    p = CLIParser(prog="python -m lora_nb.compare",
                                 description="Train several fine-tuning methods on SST-2 with one budget and compare them. "
                                             "Other options (--model, --data_dir, --seed, ...) go to every run of lora_nb.train.")
     p.add_argument("--methods", nargs="+", choices=list(METHODS), default=list(METHODS))

@@ -41,7 +41,10 @@ def read_table(path) -> pd.DataFrame:
     try:
         if path.suffix == ".tsv": return pd.read_csv(path, sep="\t", quoting=csv.QUOTE_NONE, keep_default_na=False)
         if path.suffix == ".csv": return pd.read_csv(path, keep_default_na=False)
-        if path.suffix in (".jsonl", ".json"): return pd.read_json(path, lines=True)
+        if path.suffix == ".jsonl": return pd.read_json(path, lines=True)
+        if path.suffix == ".json":                       # one JSON array of records, or JSON lines
+            with open(path, encoding="utf-8", errors="replace") as f: head = f.read(4096).lstrip()
+            return pd.read_json(path, lines=not head.startswith("["))
         if path.suffix == ".parquet": return pd.read_parquet(path)
     except Exception as e:
         raise DataError(f"{path}: could not be read as {path.suffix[1:].upper()}: {type(e).__name__}: {e}") from None
@@ -94,6 +97,9 @@ def load_tokenizer(model_name_or_path: str):
         tok = AutoTokenizer.from_pretrained(model_name_or_path)
     except Exception as e:
         raise LoadError(_model_load_message(model_name_or_path, e, "tokenizer")) from None
+    if not tok("a good film", add_special_tokens=False)["input_ids"]:   # e.g. built from a config, its vocabulary files missing
+        raise LoadError(f"the tokenizer of {str(model_name_or_path)!r} turns text into no tokens: are its vocabulary files "
+                        "(tokenizer.json, or vocab and merges) missing from the model folder?")
     return ensure_pad_token(tok, str(model_name_or_path))
 
 def ensure_pad_token(tok, name: str = "the tokenizer"):

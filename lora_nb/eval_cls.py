@@ -8,23 +8,30 @@ import argparse, json, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['EvalInputError', 'read_label_list', 'classification_metrics', 'main']
+__all__ = ['EvalInputError', 'read_label_list', 'classification_metrics', 'CLIParser', 'main']
 
 # %% ../nbs/06_eval.ipynb #34f2b56a
 class EvalInputError(ValueError):
     "The predictions or labels file is missing, not JSON, or not a matching list of integer labels."
 
-def read_label_list(path, what: str = "labels") -> list[int]:
+def read_label_list(path, what: str = "labels", num_labels: int = 2) -> list[int]:
     "Read a JSON list of integer class ids from `path`, or raise `EvalInputError` saying what is wrong."
-    path = Path(path)
+    path = Path(path).expanduser()
+    if path.is_dir(): raise EvalInputError(f"{what} file {path} is a folder; pass the JSON file in it")
     if not path.is_file(): raise EvalInputError(f"{what} file not found: {path}")
-    try: values = json.loads(path.read_text())
+    try: values = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e: raise EvalInputError(f"{what} file {path} is not valid JSON: {e}") from None
+    except UnicodeDecodeError: raise EvalInputError(f"{what} file {path} is not UTF-8 text (is it a JSON file?)") from None
+    except RecursionError: raise EvalInputError(f"{what} file {path} is nested too deeply to be a list of class ids") from None
+    except OSError as e: raise EvalInputError(f"{what} file {path} cannot be read: {e.strerror}") from None
     if not isinstance(values, list): raise EvalInputError(f"{what} file {path} must hold a JSON list, got {type(values).__name__}")
     if not values: raise EvalInputError(f"{what} file {path} holds an empty list")
     for i, v in enumerate(values):
         if isinstance(v, bool) or not isinstance(v, int):
-            raise EvalInputError(f"{what} file {path}: item {i} is {v!r}, not an integer class id")
+            raise EvalInputError(f"{what} file {path}: item {i} is {repr(v)[:60]}, not an integer class id")
+        if not 0 <= v < num_labels:
+            raise EvalInputError(f"{what} file {path}: item {i} is {v}, not a class id in [0, {num_labels}) "
+                                 f"(--num_labels {num_labels}; pass the data set's number of classes)")
     return values
 
 def classification_metrics(preds: list[int], labels: list[int]) -> dict:
@@ -38,14 +45,23 @@ def classification_metrics(preds: list[int], labels: list[int]) -> dict:
             "f1": float(f1_score(labels, preds, average="binary" if binary else "macro", zero_division=0))}
 
 # %% ../nbs/06_eval.ipynb #001ae04c
+class CLIParser(argparse.ArgumentParser):
+    "`argparse.ArgumentParser` whose errors are one line, `error: ...`, exit status 2 (no usage block); abbreviations off."
+    def __init__(self, *args, **kwargs): super().__init__(*args, allow_abbrev=False, **kwargs)
+    def error(self, message):
+        print(f"error: {message} (see {self.prog} --help)", file=sys.stderr)
+        sys.exit(2)
+
 def main(argv: list[str] | None = None) -> None:
     "Command line: print accuracy and F1 of `--preds` against `--labels`; exit 2 with a message on bad input."
-    p = argparse.ArgumentParser(prog="python -m lora_nb.eval_cls", allow_abbrev=False, description="Accuracy and F1 of predicted class ids.")
+    p = CLIParser(prog="python -m lora_nb.eval_cls", description="Accuracy and F1 of predicted class ids.")
     p.add_argument("--preds", required=True, help="JSON list of predicted class ids (e.g. runs/sst2_val_preds.json)")
     p.add_argument("--labels", required=True, help="JSON list of gold class ids (e.g. runs/sst2_val_labels.json)")
+    p.add_argument("--num_labels", type=int, default=2, help="number of classes: every id must be in [0, N) (default: 2, SST-2)")
     args = p.parse_args(argv)
     try:
-        metrics = classification_metrics(read_label_list(args.preds, "predictions"), read_label_list(args.labels, "labels"))
+        metrics = classification_metrics(read_label_list(args.preds, "predictions", args.num_labels),
+                                         read_label_list(args.labels, "labels", args.num_labels))
     except EvalInputError as e:
         print(f"error: {e}", file=sys.stderr); sys.exit(2)
     print(f"examples: {metrics['n']}\naccuracy: {metrics['accuracy']:.4f}\nf1: {metrics['f1']:.4f}")

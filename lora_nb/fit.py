@@ -4,7 +4,8 @@
 
 # %% ../nbs/07_fit.ipynb #ac4c032d
 from __future__ import annotations
-import json, os, sys, tempfile, time
+import json, os, shutil, signal, sys, tempfile, threading, time
+from contextlib import contextmanager
 from pathlib import Path
 import torch
 from torch import nn
@@ -14,18 +15,28 @@ from .inject import count_parameters
 from .eval_cls import classification_metrics
 
 # %% auto #0
-__all__ = ['trainable_state_dict', 'atomic_write', 'write_json', 'save_trainable', 'predict_logits', 'peak_memory_mb', 'fit']
+__all__ = ['RESULT_FILES', 'WORK_DIR', 'HELD_LOCKS', 'TRAINED_FILE', 'trainable_state_dict', 'atomic_write', 'write_json',
+           'save_tensors', 'save_trainable', 'RunError', 'NonFiniteError', 'Interrupted', 'lock_owner',
+           'check_output_dir', 'run_lock', 'signals_deferred', 'last_checkpoint', 'publish', 'predict_logits',
+           'peak_memory_mb', 'fit']
 
 # %% ../nbs/07_fit.ipynb #6438af94
 def trainable_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
     "The trained tensors of `model` (those with `requires_grad`), detached and contiguous, ready for safetensors."
     return {n: p.detach().contiguous() for n, p in model.named_parameters() if p.requires_grad}
 
+def _umask() -> int:
+    mask = os.umask(0); os.umask(mask)
+    return mask
+
 def atomic_write(path, write):
     "Call `write(tmp)` on a temporary file beside `path`, then `os.replace` it: readers see the old file or the new, never half."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"); os.close(fd)
-    try: write(tmp); os.replace(tmp, path)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())                 # the usual permissions, not mkstemp's private 0600
+        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
 
@@ -33,11 +44,147 @@ def write_json(path, obj):
     "Atomically write `obj` as JSON to `path`."
     atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, indent=1) + "\n"))
 
+def save_tensors(tensors: dict[str, torch.Tensor], path):
+    "`safetensors.torch.save_file`, with its I/O errors (a full disk) raised as the `OSError` they are."
+    from safetensors import SafetensorError
+    from safetensors.torch import save_file
+    try: save_file(tensors, path)
+    except SafetensorError as e: raise OSError(f"could not write {path}: {e}") from None
+
 def save_trainable(model: nn.Module, path) -> int:
     "Atomically save `trainable_state_dict(model)` to a safetensors file; returns its size in bytes."
-    from safetensors.torch import save_file
-    atomic_write(path, lambda tmp: save_file(trainable_state_dict(model), tmp))
+    atomic_write(path, lambda tmp: save_tensors(trainable_state_dict(model), tmp))
     return Path(path).stat().st_size
+
+# %% ../nbs/07_fit.ipynb #22dfc234
+RESULT_FILES = ("sst2_val_preds.json", "sst2_val_labels.json", "metrics.json", "train_log.json", "adapter.safetensors")
+WORK_DIR = "run.incomplete"
+
+class RunError(RuntimeError):
+    "A run cannot start or did not finish: the message says why and what to do."
+    exit_code = 1
+
+class NonFiniteError(RunError):
+    "The loss or a gradient stopped being a finite number."
+
+class Interrupted(RunError):
+    "Ctrl-C or SIGTERM stopped the run; a checkpoint was saved where possible."
+    def __init__(self, message: str, signum: int):
+        super().__init__(message); self.exit_code = 128 + signum
+
+def _alive(pid: int) -> bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
+def lock_owner(output_dir) -> int | None:
+    "The process id of the live run holding `output_dir`'s lock, or `None`."
+    try: pid = int((Path(output_dir) / ".lock").read_text().strip() or 0)
+    except (OSError, ValueError): return None
+    return pid if pid and pid != os.getpid() and _alive(pid) else None
+
+def check_output_dir(output_dir) -> Path:
+    "Create `output_dir` if needed; a `RunError` if it is a file, not writable, or in use by another run."
+    output_dir = Path(output_dir).expanduser()
+    if output_dir.exists() and not output_dir.is_dir(): raise RunError(f"--output_dir {str(output_dir)!r} is a file, not a folder")
+    try: output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise RunError(f"--output_dir {str(output_dir)!r} cannot be created: {e.strerror}") from None
+    if not os.access(output_dir, os.W_OK | os.X_OK): raise RunError(f"--output_dir {str(output_dir)!r} is not writable")
+    if (pid := lock_owner(output_dir)):
+        raise RunError(f"--output_dir {str(output_dir)!r} is in use by another run (process {pid}); wait for it, or choose another --output_dir")
+    return output_dir
+
+HELD_LOCKS: set[Path] = set()          # this process's locks: a SIGTERM handler that exits at once releases them
+
+@contextmanager
+def run_lock(output_dir):
+    "Hold `output_dir/.lock` while the block runs; a live owner is an error, a dead one's lock is taken over."
+    lock = check_output_dir(output_dir) / ".lock"
+    try: fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+    except FileExistsError:                               # its owner is dead (check_output_dir saw no live one)
+        lock.unlink(missing_ok=True)
+        try: fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+        except FileExistsError: raise RunError(f"--output_dir {str(output_dir)!r} was just taken by another run") from None
+    os.write(fd, str(os.getpid()).encode()); os.close(fd)
+    HELD_LOCKS.add(lock)
+    try: yield
+    finally:
+        lock.unlink(missing_ok=True); HELD_LOCKS.discard(lock)
+
+@contextmanager
+def signals_deferred():
+    "Hold SIGINT and SIGTERM back while the block runs (they arrive after it): for steps that must not be cut in half."
+    if not hasattr(signal, "pthread_sigmask"): yield; return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try: yield
+    finally: signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+def last_checkpoint(folder) -> str | None:
+    "The newest complete checkpoint in `folder` (the `Trainer` writes `trainer_state.json` last), or `None`."
+    done = [p for p in Path(folder).glob("checkpoint-*") if (p / "trainer_state.json").is_file()] if Path(folder).is_dir() else []
+    return str(max(done, key=lambda p: int(p.name.split("-")[1]))) if done else None
+
+def publish(work: Path, output_dir: Path, names=RESULT_FILES):
+    "Move the finished run's files from `work` into `output_dir`, then remove `work` (checkpoints and all)."
+    for name in names: os.replace(work / name, output_dir / name)
+    shutil.rmtree(work)
+
+# %% ../nbs/07_fit.ipynb #e9d2cdb5
+TRAINED_FILE = "trained.safetensors"
+
+def _checkpointing_trainer():
+    from transformers import Trainer
+    from safetensors.torch import load_file
+
+    class CheckpointingTrainer(Trainer):
+        "The 🤗 `Trainer`, with checkpoints of the trained tensors only, and a stop at the first non-finite loss or gradient."
+        def _save(self, output_dir=None, state_dict=None):
+            os.makedirs(output_dir, exist_ok=True)
+            save_tensors(trainable_state_dict(self.model), os.path.join(output_dir, TRAINED_FILE))
+
+        def _load_from_checkpoint(self, resume_from_checkpoint, model=None):
+            model = model if model is not None else self.model
+            saved = load_file(os.path.join(resume_from_checkpoint, TRAINED_FILE))
+            if (missing := set(trainable_state_dict(model)) - set(saved)):
+                raise RunError(f"checkpoint {resume_from_checkpoint} does not fit this model: missing {sorted(missing)[:3]}")
+            model.load_state_dict(saved, strict=False)
+
+        def training_step(self, model, inputs, num_items_in_batch=None):
+            loss = super().training_step(model, inputs, num_items_in_batch)
+            step = self.state.global_step + 1
+            if not bool(torch.isfinite(loss).all()):
+                raise NonFiniteError(f"step {step}: the training loss is {loss.item()}; the learning rate (--lr) may be too "
+                                     "large, or the model's weights or inputs are not finite. Nothing was written as a result")
+            grads = [p.grad for p in model.parameters() if p.grad is not None]
+            if grads and not bool(torch.stack([torch.isfinite(g).all() for g in grads]).all()):
+                raise NonFiniteError(f"step {step}: a gradient is not finite; the learning rate (--lr) or scaling (e.g. "
+                                     "--alpha) may be too large. Nothing was written as a result")
+            return loss
+    return CheckpointingTrainer
+
+def _stop_on_signal():
+    from transformers import TrainerCallback
+
+    class StopOnSignal(TrainerCallback):
+        "First SIGINT/SIGTERM: finish the step, save a checkpoint, stop. A second one acts at once."
+        def __init__(self): self.signum = None
+
+        @contextmanager
+        def installed(self):
+            if threading.current_thread() is not threading.main_thread(): yield; return
+            old = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+            def handler(signum, frame):
+                self.signum = signum
+                for s, h in old.items(): signal.signal(s, h)
+            for s in old: signal.signal(s, handler)
+            try: yield
+            finally:
+                for s, h in old.items(): signal.signal(s, h)
+
+        def on_step_end(self, args, state, control, **kwargs):
+            if self.signum is not None: control.should_save = control.should_training_stop = True
+    return StopOnSignal()
 
 # %% ../nbs/07_fit.ipynb #8a036584
 @torch.no_grad()
@@ -63,52 +210,90 @@ def peak_memory_mb() -> tuple[float, str]:
     return rss / (2**20 if sys.platform == "darwin" else 2**10), "cpu_peak_rss"
 
 # %% ../nbs/07_fit.ipynb #37c7eec1
+def _settings_check(work: Path, settings: dict, resume: bool):
+    run_file = work / "run.json"
+    if resume:
+        saved = json.loads(run_file.read_text()) if run_file.is_file() else {}
+        changed = sorted(k for k in set(saved) | set(settings) if saved.get(k) != settings.get(k))
+        if changed:
+            raise RunError(f"--resume: the unfinished run in {work} had other settings ({', '.join(changed)}); "
+                           "resume with the same ones, or delete that folder to start afresh")
+    else:
+        write_json(run_file, settings)
+
 def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="runs", max_steps: int = 800,
         batch_size: int = 16, lr: float = 5e-4, seed: int = 42, eval_batch_size: int = 64, max_length: int = 128,
         warmup_ratio: float = 0.06, weight_decay: float = 0.0, logging_steps: int = 10, bf16: bool = False,
-        fast_dropout: bool = True, verbose: bool = True, run_info: dict | None = None) -> dict:
+        save_steps: int = 200, save_total_limit: int = 2, resume: bool = False, fast_dropout: bool = True,
+        callbacks: list | None = None, verbose: bool = True, run_info: dict | None = None) -> dict:
     "Train a prepared classifier on SST-2 (or `data`), predict validation, write the outputs to `output_dir`; returns the metrics."
-    from transformers import Trainer, TrainingArguments
+    from transformers import TrainingArguments
     from transformers.trainer_callback import PrinterCallback
-    output_dir = Path(output_dir)
     trainable, total = count_parameters(model)
     if trainable == 0: raise ValueError("the model has no trainable parameter: prepare it with a method first (or requires_grad_())")
-    data = load_sst2(data_dir) if data is None else data
-    swapped = use_fast_dropout_(model) if fast_dropout else []   # the model's own dropouts, with cheap CPU masks
-    if verbose and swapped: print(f"{len(swapped)} nn.Dropout layers use FastDropout (same p; cheaper masks on the CPU)")
-    tokenized = tokenize_sst2(data, tokenizer, max_length)
-    args = TrainingArguments(
-        output_dir=str(output_dir), max_steps=max_steps, per_device_train_batch_size=batch_size,
-        learning_rate=lr, lr_scheduler_type="linear", warmup_steps=int(warmup_ratio * max_steps),
-        weight_decay=weight_decay, logging_steps=logging_steps, save_strategy="no", report_to="none",
-        seed=seed, data_seed=seed, dataloader_pin_memory=torch.cuda.is_available(),
-        bf16=bf16,                                        # bf16 autocast
-        use_cpu=bf16 and not torch.cuda.is_available(),   # the Trainer wants CPU bf16 asked for explicitly
-        disable_tqdm=not verbose)
-    trainer = Trainer(model=model, args=args, train_dataset=tokenized["train"], data_collator=collate_fn(tokenizer))
-    if not verbose: trainer.remove_callback(PrinterCallback)   # without a progress bar the Trainer prints every log
-    if torch.cuda.is_available(): torch.cuda.reset_peak_memory_stats()
-    start = time.perf_counter()
-    try:
-        trainer.train()
-    finally:                                              # keep the loss curve of a crashed or interrupted run
-        log = [{"step": e["step"], "loss": e["loss"], "lr": e.get("learning_rate")}
-               for e in trainer.state.log_history if "loss" in e]
-        write_json(output_dir / "train_log.json", log)
-    train_seconds = time.perf_counter() - start
-    peak_mb, peak_kind = peak_memory_mb()
-    logits = predict_logits(model, tokenized["validation"], tokenizer, eval_batch_size)
-    preds, labels = logits.argmax(-1).tolist(), list(tokenized["validation"]["label"])
-    adapter_bytes = save_trainable(model, output_dir / "adapter.safetensors")
-    metrics = {**classification_metrics(preds, labels), **(run_info or {}),
-               "trainable_params": trainable, "total_params": total, "trainable_pct": 100 * trainable / total,
-               "max_steps": max_steps, "batch_size": batch_size, "lr": lr, "seed": seed, "bf16": bf16,
-               "train_seconds": train_seconds, "seconds_per_step": train_seconds / max_steps,
-               "peak_memory_mb": peak_mb, "peak_memory_kind": peak_kind, "adapter_bytes": adapter_bytes,
-               "final_loss": log[-1]["loss"] if log else None}
-    write_json(output_dir / "sst2_val_preds.json", preds)
-    write_json(output_dir / "sst2_val_labels.json", labels)
-    write_json(output_dir / "metrics.json", metrics)
+    with run_lock(output_dir):
+        output_dir = Path(output_dir).expanduser()
+        work, checkpoints = output_dir / WORK_DIR, output_dir / WORK_DIR / "checkpoints"
+        last = last_checkpoint(checkpoints)
+        if resume and last is None:
+            raise RunError(f"--resume: no checkpoint to resume from in {work}; run without --resume")
+        if not resume and last is not None:
+            raise RunError(f"{work} holds an unfinished run ({Path(last).name}): pass --resume to continue it, "
+                           "or delete that folder to start afresh")
+        if not resume and work.exists(): shutil.rmtree(work)     # a failed run's partial log, with no checkpoint
+        work.mkdir(exist_ok=True)
+        settings = {**(run_info or {}), "max_steps": max_steps, "batch_size": batch_size, "lr": lr, "seed": seed,
+                    "max_length": max_length, "warmup_ratio": warmup_ratio, "weight_decay": weight_decay, "bf16": bf16}
+        _settings_check(work, settings, resume)
+        data = load_sst2(data_dir) if data is None else data
+        swapped = use_fast_dropout_(model) if fast_dropout else []   # the model's own dropouts, with cheap CPU masks
+        if verbose and swapped: print(f"{len(swapped)} nn.Dropout layers use FastDropout (same p; cheaper masks on the CPU)")
+        tokenized = tokenize_sst2(data, tokenizer, max_length)
+        args = TrainingArguments(
+            output_dir=str(checkpoints), max_steps=max_steps, per_device_train_batch_size=batch_size,
+            learning_rate=lr, lr_scheduler_type="linear", warmup_steps=int(warmup_ratio * max_steps),
+            weight_decay=weight_decay, logging_steps=logging_steps, logging_nan_inf_filter=False,
+            save_strategy="steps" if save_steps else "no", save_steps=save_steps or max_steps,
+            save_total_limit=save_total_limit, report_to="none",
+            seed=seed, data_seed=seed, dataloader_pin_memory=torch.cuda.is_available(),
+            bf16=bf16,                                        # bf16 autocast
+            use_cpu=bf16 and not torch.cuda.is_available(),   # the Trainer wants CPU bf16 asked for explicitly
+            disable_tqdm=not verbose)
+        stop = _stop_on_signal()
+        trainer = _checkpointing_trainer()(model=model, args=args, train_dataset=tokenized["train"],
+                                           data_collator=collate_fn(tokenizer), callbacks=[stop, *(callbacks or [])])
+        if not verbose: trainer.remove_callback(PrinterCallback)   # without a progress bar the Trainer prints every log
+        if torch.cuda.is_available(): torch.cuda.reset_peak_memory_stats()
+        start = time.perf_counter()
+        try:
+            with stop.installed(): trainer.train(resume_from_checkpoint=last)
+        except BaseException:                             # close the progress bar, so the error is the last line
+            for cb in trainer.callback_handler.callbacks:
+                if getattr(cb, "training_bar", None) is not None: cb.training_bar.close(); cb.training_bar = None
+            raise
+        finally:                                              # the partial loss curve of a failed run stays in `work`
+            log = [{"step": e["step"], "loss": e["loss"], "lr": e.get("learning_rate")}
+                   for e in trainer.state.log_history if "loss" in e]
+            write_json(work / "train_log.json", log)
+        if stop.signum is not None:
+            step = trainer.state.global_step
+            raise Interrupted(f"interrupted at step {step} of {max_steps}; checkpoint saved in "
+                              f"{checkpoints / f'checkpoint-{step}'}. Run the same command with --resume to continue", stop.signum)
+        train_seconds = time.perf_counter() - start
+        peak_mb, peak_kind = peak_memory_mb()
+        logits = predict_logits(model, tokenized["validation"], tokenizer, eval_batch_size)
+        preds, labels = logits.argmax(-1).tolist(), list(tokenized["validation"]["label"])
+        adapter_bytes = save_trainable(model, work / "adapter.safetensors")
+        metrics = {**classification_metrics(preds, labels), **(run_info or {}),
+                   "trainable_params": trainable, "total_params": total, "trainable_pct": 100 * trainable / total,
+                   "max_steps": max_steps, "batch_size": batch_size, "lr": lr, "seed": seed, "bf16": bf16,
+                   "train_seconds": train_seconds, "seconds_per_step": train_seconds / max_steps,
+                   "peak_memory_mb": peak_mb, "peak_memory_kind": peak_kind, "adapter_bytes": adapter_bytes,
+                   "final_loss": log[-1]["loss"] if log else None, "resumed_from": Path(last).name if last else None}
+        write_json(work / "sst2_val_preds.json", preds)
+        write_json(work / "sst2_val_labels.json", labels)
+        write_json(work / "metrics.json", metrics)
+        with signals_deferred(): publish(work, output_dir)    # only now do the previous run's files give way, all five
     if verbose:
         print(f"validation accuracy {metrics['accuracy']:.4f}  f1 {metrics['f1']:.4f}  "
               f"({train_seconds / max_steps:.3f} s/step, {trainable:,} trainable params) -> {output_dir}/")

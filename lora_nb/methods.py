@@ -92,6 +92,7 @@ def _positive(kind):
         v = kind(s)
         if not v > 0 or v == float("inf"): raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {s}")
         return v
+    check.__name__ = kind.__name__          # argparse says "invalid int value: '2.5'"
     return check
 
 def _unit_interval(s):

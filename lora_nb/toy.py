@@ -86,6 +86,7 @@ def tiny_config(model_type: str = "gpt2", vocab_size: int = 64, **kwargs):
     else:                                # llama, mistral, qwen2
         cfg = dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2,
                    intermediate_size=128, max_position_embeddings=128, tie_word_embeddings=False)
+    if model_type in DECODER_TYPES: cfg.update(bos_token_id=vocab_size - 1, eos_token_id=vocab_size - 1)  # the toy's end-of-text
     cfg = {"vocab_size": vocab_size, "initializer_range": 0.2, **cfg, **kwargs}
     return AutoConfig.for_model(model_type, num_labels=2, **cfg)
 

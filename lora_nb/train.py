@@ -4,33 +4,41 @@
 
 # %% ../nbs/12_train.ipynb #ea8aacdb
 from __future__ import annotations
-import argparse, sys, traceback
-from .data import LoadError, DataError, load_sst2, load_tokenizer, _model_load_message
+import argparse, os, signal, sys, threading, traceback
+from pathlib import Path
+from .data import LoadError, DataError, load_sst2, load_tokenizer, _model_load_message, SST2_HUB_ID
 from .families import family_of, head_names
-from .fit import fit                  # `from lora_nb.train import fit` works too
+from .fit import fit, RunError, check_output_dir, HELD_LOCKS   # `from lora_nb.train import fit` works too
+from .eval_cls import CLIParser
 from .methods import METHODS, get_method, import_plugins, _positive
 
 # %% auto #0
-__all__ = ['load_classifier', 'prepare_model', 'train', 'build_parser', 'parse_args', 'main']
+__all__ = ['load_classifier', 'prepare_model', 'model_positions', 'offline_if_unreachable', 'train', 'build_parser', 'parse_args',
+           'report_error', 'main']
 
 # %% ../nbs/12_train.ipynb #41fbfb62
 def load_classifier(model_name_or_path: str, tokenizer, num_labels: int = 2):
     "`AutoModelForSequenceClassification` with a fresh `num_labels` head, its pad token id set by the family's rule."
     from transformers import AutoModelForSequenceClassification
     from transformers.utils import logging as hf_logging
-    level = hf_logging.get_verbosity()
+    level, bar = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
     hf_logging.set_verbosity_error()     # the "newly initialized head" warning is expected: the head is new
+    hf_logging.disable_progress_bar()    # and a bar for loading a few files is noise (before an error line, too)
     try:
         model = AutoModelForSequenceClassification.from_pretrained(model_name_or_path, num_labels=num_labels)
     except Exception as e:
         raise LoadError(_model_load_message(str(model_name_or_path), e)) from None
     finally:
         hf_logging.set_verbosity(level)
+        if bar: hf_logging.enable_progress_bar()
     if model.config.pad_token_id is None:
         family = family_of(model)
         if family is not None and not family.pad_with_eos:
             raise LoadError(f"{model_name_or_path!r}: its config has no pad_token_id, which a {family.name} model needs")
         model.config.pad_token_id = tokenizer.pad_token_id
+    import torch
+    bad = [n for n, p in model.named_parameters() if not bool(torch.isfinite(p).all())]
+    if bad: raise LoadError(f"{model_name_or_path!r}: {len(bad)} weight tensor(s) hold NaN or inf values (e.g. {bad[0]}); the checkpoint is corrupt")
     return model
 
 def prepare_model(method: str = "lora", model_name_or_path: str = "gpt2", *, bf16: bool = False,
@@ -49,28 +57,65 @@ def prepare_model(method: str = "lora", model_name_or_path: str = "gpt2", *, bf1
     return net, tokenizer
 
 # %% ../nbs/12_train.ipynb #afbe53ac
+def model_positions(model_name_or_path: str) -> int | None:
+    "How many token positions the model has (from its config alone), or `None` if the config does not say."
+    from transformers import AutoConfig
+    try: cfg = AutoConfig.from_pretrained(model_name_or_path)
+    except Exception as e: raise LoadError(_model_load_message(str(model_name_or_path), e, "config")) from None
+    n = getattr(cfg, "max_position_embeddings", None) or getattr(cfg, "n_positions", None)
+    if n and cfg.model_type in ("roberta", "xlm-roberta", "camembert"): n -= (cfg.pad_token_id or 0) + 1   # offset by the pad id
+    return n
+
+def _is_local(path) -> bool: return Path(path).expanduser().is_dir()
+
+def offline_if_unreachable(timeout: float = 3.0) -> bool:
+    "If the Hugging Face Hub cannot be reached, put this process in offline mode (cached files still load, nothing retries)."
+    import socket
+    from urllib.parse import urlparse
+    import huggingface_hub.constants as hub
+    if hub.HF_HUB_OFFLINE: return False
+    url = urlparse(hub.ENDPOINT)
+    try: socket.create_connection((url.hostname, url.port or (443 if url.scheme == "https" else 80)), timeout=timeout).close()
+    except OSError:
+        hub.HF_HUB_OFFLINE = True; os.environ["HF_HUB_OFFLINE"] = "1"
+        if "datasets" in sys.modules:
+            import datasets.config; datasets.config.HF_HUB_OFFLINE = True
+        return True
+    return False
+
 def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="runs", max_steps: int = 800,
           batch_size: int = 16, lr: float | None = None, seed: int = 42, eval_batch_size: int = 64,
           max_length: int = 128, warmup_ratio: float = 0.06, weight_decay: float = 0.0, logging_steps: int = 10,
-          bf16: bool = False, verbose: bool = True, **hparams) -> dict:
+          bf16: bool = False, save_steps: int = 200, resume: bool = False, verbose: bool = True, **hparams) -> dict:
     "Fine-tune `model` on SST-2 with `method` (and its `hparams`), evaluate on validation, write the outputs; returns the metrics."
     from transformers import set_seed
     m = get_method(method)
     m.check_hparams(hparams)
+    if not 0 <= seed < 2**32: raise ValueError(f"--seed must be in [0, 2**32), got {seed}")
+    model = os.path.expanduser(model) if str(model).startswith("~") else model
+    check_output_dir(output_dir)                          # a busy, unwritable or file output_dir fails before any work
+    needs_hub = [f for f, local in (("--model PATH", _is_local(model)), ("--data_dir DIR", data_dir is not None)) if not local]
+    if needs_hub: offline_if_unreachable()                # a Hub out of reach: one quick look, then offline, no retries
+    try: positions = model_positions(model)
+    except LoadError as e:
+        if len(needs_hub) == 2:                           # say once that both need the Hub, not one failure at a time
+            raise LoadError(f"{e}\nThe data set too comes from the Hub: pass --model PATH and --data_dir DIR.") from None
+        raise
+    if positions and max_length > positions:
+        raise ValueError(f"--max_length {max_length} is longer than the model's {positions} positions; pass --max_length {positions} or less")
     set_seed(seed)                                        # the head, LoRA's A; the Trainer reseeds for data order and dropout
-    data = load_sst2(data_dir)                            # data first: a bad --data_dir fails before any model loads
+    data = load_sst2(data_dir)                            # data first: a bad --data_dir fails before the model loads
     net, tokenizer = prepare_model(method, model, bf16=bf16, verbose=verbose, **hparams)
     return fit(net, tokenizer, data=data, output_dir=output_dir, max_steps=max_steps, batch_size=batch_size,
                lr=m.default_lr if lr is None else lr, seed=seed, eval_batch_size=eval_batch_size,
                max_length=max_length, warmup_ratio=warmup_ratio, weight_decay=weight_decay,
-               logging_steps=logging_steps, bf16=bf16, verbose=verbose,
+               logging_steps=logging_steps, bf16=bf16, save_steps=save_steps, resume=resume, verbose=verbose,
                run_info={"method": method, "model": str(model), "hparams": {**m.hparams(), **hparams}})
 
 # %% ../nbs/12_train.ipynb #3ce02750
 def build_parser(prog: str = "python -m lora_nb.train") -> tuple[argparse.ArgumentParser, dict[str, str]]:
     "The runner's parser, with one flag group per registered method, and which method owns each method flag."
-    p = argparse.ArgumentParser(prog=prog, allow_abbrev=False,
-                                description="Fine-tune a model on SST-2 and write validation predictions and metrics.")
+    p = CLIParser(prog=prog, description="Fine-tune a model on SST-2 and write validation predictions and metrics.")
     p.add_argument("--method", choices=list(METHODS), default="lora", help="fine-tuning method (default: lora)")
     p.add_argument("--model", default="gpt2", help="Hub id or local directory of the pretrained model (default: gpt2)")
     p.add_argument("--data_dir", default=None, help="directory with train/validation files (TSV/CSV/JSONL/Parquet); default: the Hub")
@@ -80,14 +125,16 @@ def build_parser(prog: str = "python -m lora_nb.train") -> tuple[argparse.Argume
     p.add_argument("--eval_batch_size", type=_positive(int), default=64, help="prediction batch size (default: 64)")
     p.add_argument("--lr", type=_positive(float), default=None,
                    help=f"learning rate (default per method: {', '.join(f'{m.name} {m.default_lr:g}' for m in METHODS.values())})")
-    p.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
+    p.add_argument("--seed", type=int, default=42, help="random seed, in [0, 2**32) (default: 42)")
     p.add_argument("--max_length", type=_positive(int), default=128, help="truncate sentences to this many tokens (default: 128)")
     p.add_argument("--logging_steps", type=_positive(int), default=10, help="log the loss every N steps (default: 10)")
     p.add_argument("--bf16", action="store_true",
                    help="bf16 autocast; LoRA also stores its frozen bases in bf16 (LoRA and head keep fp32 weights)")
+    p.add_argument("--save_steps", type=int, default=200, help="save a checkpoint every N steps, the last 2 kept; 0: never (default: 200)")
+    p.add_argument("--resume", action="store_true", help="continue the unfinished run in OUTPUT_DIR/run.incomplete from its last checkpoint")
     p.add_argument("--plugin", action="append", default=[], metavar="MODULE",
                    help="import MODULE first: a module that registers more methods (repeatable)")
-    p.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    p.add_argument("--debug", action="store_true", help="show the traceback of an error (or set LORA_NB_DEBUG=1)")
     owners = {}
     for m in METHODS.values():
         if m.add_args is None: continue
@@ -112,18 +159,35 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.hparams = given
     return args
 
+def _terminate(signum, frame):
+    "SIGTERM outside training (inside it `fit` stops after the step, with a checkpoint): say so, release the lock, exit."
+    print("\nerror: terminated (SIGTERM); the previous run's files are untouched", file=sys.stderr, flush=True)
+    for lock in list(HELD_LOCKS): lock.unlink(missing_ok=True)
+    os._exit(143)                                         # at once: an exception could be swallowed by library code
+
+def report_error(e: BaseException, argv: list[str]) -> int:
+    "Print `e` as the one line `error: ...` (the traceback too with --debug or LORA_NB_DEBUG=1); the exit status it means."
+    if "--debug" in argv or os.environ.get("LORA_NB_DEBUG"): traceback.print_exc()
+    if isinstance(e, KeyboardInterrupt):
+        msg, code = "interrupted; the previous run's files are untouched (if a checkpoint was saved, --resume continues from it)", 130
+    elif isinstance(e, OSError): msg, code = f"{e.strerror or e} ({e.filename})" if e.filename else str(e), 1
+    elif isinstance(e, (LoadError, DataError)): msg, code = str(e), 1     # a model, tokenizer or data file
+    else: msg, code = str(e), getattr(e, "exit_code", 2 if isinstance(e, ValueError) else 1)
+    print("error: " + " ".join(line.strip() for line in msg.splitlines()), file=sys.stderr)
+    return code
+
 def main(argv: list[str] | None = None) -> None:
     "Command line entry point (`python -m lora_nb.train`, `lora_nb_train`)."
     argv = sys.argv[1:] if argv is None else argv
+    if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGTERM, _terminate)
     try:
         args = parse_args(argv)
         train(args.method, args.model, data_dir=args.data_dir, output_dir=args.output_dir, max_steps=args.max_steps,
               batch_size=args.batch_size, lr=args.lr, seed=args.seed, eval_batch_size=args.eval_batch_size,
-              max_length=args.max_length, logging_steps=args.logging_steps, bf16=args.bf16, **args.hparams)
-    except (LoadError, DataError, ValueError) as e:
-        if "--debug" in argv: traceback.print_exc()
-        print(f"error: {e}", file=sys.stderr)
-        sys.exit(1 if isinstance(e, (LoadError, DataError)) else 2)
+              max_length=args.max_length, logging_steps=args.logging_steps, bf16=args.bf16,
+              save_steps=args.save_steps, resume=args.resume, **args.hparams)
+    except (LoadError, DataError, RunError, ValueError, OSError, KeyboardInterrupt) as e:
+        sys.exit(report_error(e, argv))
 
 # %% ../nbs/12_train.ipynb #a2973c00
 if __name__ == "__main__" and not hasattr(sys, "ps1") and "ipykernel" not in sys.modules: main()
