@@ -4,7 +4,7 @@
 
 # %% ../nbs/14_compare.ipynb #cbb9d6a8
 from __future__ import annotations
-import argparse, json, subprocess, sys, time
+import json, subprocess, sys, time
 from pathlib import Path
 import pandas as pd
 from .methods import METHODS, import_plugins, _positive

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import argparse, os, signal, sys, threading, traceback
 from pathlib import Path
-from .data import LoadError, DataError, load_sst2, load_tokenizer, _model_load_message, SST2_HUB_ID
+from .data import LoadError, DataError, load_sst2, load_tokenizer, _model_load_message
 from .families import family_of, head_names
 from .fit import fit, RunError, check_output_dir, HELD_LOCKS   # `from lora_nb.train import fit` works too
 from .eval_cls import CLIParser
