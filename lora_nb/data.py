@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 # %% auto #0
-__all__ = ['SPLITS', 'SST2_HUB_ID', 'EXTENSIONS', 'LoadError', 'DataError', 'find_split_file', 'read_table', 'check_sst2_frame',
-           'load_sst2', 'load_tokenizer', 'ensure_pad_token', 'tokenize_sst2', 'collate_fn']
+__all__ = ['SPLITS', 'SST2_HUB_ID', 'EXTENSIONS', 'SST2_LABELS', 'LoadError', 'DataError', 'find_split_file', 'read_table',
+           'check_sst2_frame', 'load_sst2', 'load_tokenizer', 'ensure_pad_token', 'tokenize_sst2', 'collate_fn',
+           'data_fingerprint']
 
 # %% ../nbs/05_data.ipynb #37e5bdb2
 SPLITS = ("train", "validation")
@@ -134,3 +135,16 @@ def collate_fn(tokenizer):
     "A collator that pads each batch to its longest sentence (dynamic padding) and returns tensors."
     from transformers import DataCollatorWithPadding
     return DataCollatorWithPadding(tokenizer, padding="longest", return_tensors="pt")
+
+# %% ../nbs/05_data.ipynb #6f473499
+SST2_LABELS = ("negative", "positive")     # label 0, label 1
+
+def data_fingerprint(ds) -> dict:
+    "`{'sha256': ..., 'sizes': {split: rows}}` of a `DatasetDict` with `sentence` and `label`: content only, not files."
+    import hashlib
+    h, sizes = hashlib.sha256(), {}
+    for split in sorted(ds):
+        sizes[split] = len(ds[split])
+        h.update(f"[{split}]\n".encode())
+        for s, y in zip(ds[split]["sentence"], ds[split]["label"]): h.update(f"{y}\t{s}\n".encode())
+    return {"sha256": h.hexdigest(), "sizes": sizes}

@@ -9,16 +9,16 @@ from contextlib import contextmanager
 from pathlib import Path
 import torch
 from torch import nn
-from .data import load_sst2, tokenize_sst2, collate_fn
+from .data import load_sst2, tokenize_sst2, collate_fn, data_fingerprint, SST2_LABELS
 from .fast import use_fast_dropout_
 from .inject import count_parameters
 from .eval_cls import classification_metrics
 
 # %% auto #0
 __all__ = ['RESULT_FILES', 'WORK_DIR', 'HELD_LOCKS', 'TRAINED_FILE', 'trainable_state_dict', 'atomic_write', 'write_json',
-           'save_tensors', 'save_trainable', 'RunError', 'NonFiniteError', 'Interrupted', 'lock_owner',
-           'check_output_dir', 'run_lock', 'signals_deferred', 'last_checkpoint', 'publish', 'predict_logits',
-           'peak_memory_mb', 'fit']
+           'save_tensors', 'save_trainable', 'frozen_fingerprint', 'RunError', 'NonFiniteError', 'Interrupted',
+           'lock_owner', 'check_output_dir', 'run_lock', 'signals_deferred', 'last_checkpoint', 'publish',
+           'predict_logits', 'peak_memory_mb', 'fit']
 
 # %% ../nbs/07_fit.ipynb #6438af94
 def trainable_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
@@ -44,20 +44,31 @@ def write_json(path, obj):
     "Atomically write `obj` as JSON to `path`."
     atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, indent=1) + "\n"))
 
-def save_tensors(tensors: dict[str, torch.Tensor], path):
-    "`safetensors.torch.save_file`, with its I/O errors (a full disk) raised as the `OSError` they are."
+def save_tensors(tensors: dict[str, torch.Tensor], path, metadata: dict[str, str] | None = None):
+    "`safetensors.torch.save_file` (with string `metadata` in its header), its I/O errors (a full disk) raised as `OSError`."
     from safetensors import SafetensorError
     from safetensors.torch import save_file
-    try: save_file(tensors, path)
+    try: save_file(tensors, path, metadata={"format": "pt", **(metadata or {})})
     except SafetensorError as e: raise OSError(f"could not write {path}: {e}") from None
 
-def save_trainable(model: nn.Module, path) -> int:
-    "Atomically save `trainable_state_dict(model)` to a safetensors file; returns its size in bytes."
-    atomic_write(path, lambda tmp: save_tensors(trainable_state_dict(model), tmp))
+def save_trainable(model: nn.Module, path, metadata: dict[str, str] | None = None) -> int:
+    "Atomically save `trainable_state_dict(model)` (and `metadata`) to a safetensors file; returns its size in bytes."
+    atomic_write(path, lambda tmp: save_tensors(trainable_state_dict(model), tmp, metadata))
     return Path(path).stat().st_size
 
+def frozen_fingerprint(model: nn.Module) -> str:
+    "sha256 of the names, shapes and values (rounded to bf16) of the frozen parameters: which base a run was trained on."
+    import hashlib
+    h = hashlib.sha256()
+    for n, p in model.named_parameters():
+        if p.requires_grad: continue
+        h.update(f"{n}:{tuple(p.shape)}\n".encode())
+        h.update(p.detach().to("cpu", torch.bfloat16).contiguous().view(torch.int16).numpy().tobytes())
+    return h.hexdigest()
+
 # %% ../nbs/07_fit.ipynb #22dfc234
-RESULT_FILES = ("sst2_val_preds.json", "sst2_val_labels.json", "metrics.json", "train_log.json", "adapter.safetensors")
+RESULT_FILES = ("sst2_val_preds.json", "sst2_val_labels.json", "metrics.json", "train_log.json", "adapter.safetensors",
+                "run.json")
 WORK_DIR = "run.incomplete"
 
 class RunError(RuntimeError):
@@ -187,19 +198,27 @@ def _stop_on_signal():
     return StopOnSignal()
 
 # %% ../nbs/07_fit.ipynb #8a036584
+def _rows(tokenized) -> list[dict]:
+    "A tokenized split (`datasets.Dataset`, without its `label`) or a list of tokenizer outputs, as a list of dicts."
+    if isinstance(tokenized, list): return [{k: v for k, v in ex.items() if k != "label"} for ex in tokenized]
+    cols = [c for c in tokenized.column_names if c != "label"]
+    return [dict(zip(cols, values)) for values in zip(*(tokenized[c] for c in cols))]
+
 @torch.no_grad()
-def predict_logits(model, tokenized, tokenizer, batch_size: int = 64) -> torch.Tensor:
-    "Logits of `model` for every example of a tokenized split, in order, batched with dynamic padding."
+def predict_logits(model, tokenized, tokenizer, batch_size: int = 64, sort_by_length: bool = True) -> torch.Tensor:
+    "Logits of `model` for every example of `tokenized` (a tokenized split or a list of encodings), in input order."
     was_training = model.training
     model.eval()
     device = next(model.parameters()).device
-    collate, cols = collate_fn(tokenizer), [c for c in tokenized.column_names if c != "label"]
+    rows, collate = _rows(tokenized), collate_fn(tokenizer)
+    order = sorted(range(len(rows)), key=lambda i: -len(rows[i]["input_ids"])) if sort_by_length else list(range(len(rows)))
     out = []
-    for i in range(0, len(tokenized), batch_size):
-        batch = collate([{c: ex[c] for c in cols} for ex in tokenized.select(range(i, min(i + batch_size, len(tokenized))))])
+    for i in range(0, len(rows), batch_size):
+        batch = collate([rows[j] for j in order[i:i + batch_size]])
         out.append(model(**{k: v.to(device) for k, v in batch.items()}).logits.float().cpu())
     model.train(was_training)
-    return torch.cat(out)
+    logits = torch.cat(out) if out else torch.empty(0, 0)
+    return logits[torch.argsort(torch.tensor(order))] if out else logits
 
 # %% ../nbs/07_fit.ipynb #5ad61c09
 def peak_memory_mb() -> tuple[float, str]:
@@ -221,11 +240,18 @@ def _settings_check(work: Path, settings: dict, resume: bool):
     else:
         write_json(run_file, settings)
 
+def _versions() -> dict:
+    import platform, transformers
+    from lora_nb import __version__
+    return {"lora_nb": __version__, "torch": torch.__version__, "transformers": transformers.__version__,
+            "python": platform.python_version()}
+
 def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="runs", max_steps: int = 800,
         batch_size: int = 16, lr: float = 5e-4, seed: int = 42, eval_batch_size: int = 64, max_length: int = 128,
         warmup_ratio: float = 0.06, weight_decay: float = 0.0, logging_steps: int = 10, bf16: bool = False,
         save_steps: int = 200, save_total_limit: int = 2, resume: bool = False, fast_dropout: bool = True,
-        callbacks: list | None = None, verbose: bool = True, run_info: dict | None = None) -> dict:
+        callbacks: list | None = None, verbose: bool = True, run_info: dict | None = None,
+        label_names: tuple[str, ...] = SST2_LABELS) -> dict:
     "Train a prepared classifier on SST-2 (or `data`), predict validation, write the outputs to `output_dir`; returns the metrics."
     from transformers import TrainingArguments
     from transformers.trainer_callback import PrinterCallback
@@ -283,7 +309,9 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
         peak_mb, peak_kind = peak_memory_mb()
         logits = predict_logits(model, tokenized["validation"], tokenizer, eval_batch_size)
         preds, labels = logits.argmax(-1).tolist(), list(tokenized["validation"]["label"])
-        adapter_bytes = save_trainable(model, work / "adapter.safetensors")
+        run = {**settings, "eval_batch_size": eval_batch_size, "label_names": list(label_names),
+               "data": data_fingerprint(data), "frozen_sha256": frozen_fingerprint(model), "versions": _versions()}
+        adapter_bytes = save_trainable(model, work / "adapter.safetensors", {"lora_nb.run": json.dumps(run)})
         metrics = {**classification_metrics(preds, labels), **(run_info or {}),
                    "trainable_params": trainable, "total_params": total, "trainable_pct": 100 * trainable / total,
                    "max_steps": max_steps, "batch_size": batch_size, "lr": lr, "seed": seed, "bf16": bf16,
@@ -293,7 +321,8 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
         write_json(work / "sst2_val_preds.json", preds)
         write_json(work / "sst2_val_labels.json", labels)
         write_json(work / "metrics.json", metrics)
-        with signals_deferred(): publish(work, output_dir)    # only now do the previous run's files give way, all five
+        write_json(work / "run.json", run)
+        with signals_deferred(): publish(work, output_dir)    # only now do the previous run's files give way, all six
     if verbose:
         print(f"validation accuracy {metrics['accuracy']:.4f}  f1 {metrics['f1']:.4f}  "
               f"({train_seconds / max_steps:.3f} s/step, {trainable:,} trainable params) -> {output_dir}/")

@@ -42,12 +42,12 @@ def load_classifier(model_name_or_path: str, tokenizer, num_labels: int = 2):
     return model
 
 def prepare_model(method: str = "lora", model_name_or_path: str = "gpt2", *, bf16: bool = False,
-                  verbose: bool = True, **hparams):
-    "Load `model_name_or_path` for 2-label classification and apply `method` with `hparams`; returns `(model, tokenizer)`."
+                  verbose: bool = True, num_labels: int = 2, **hparams):
+    "Load `model_name_or_path` for `num_labels`-way classification and apply `method` with `hparams`; returns `(model, tokenizer)`."
     m = get_method(method)
     m.check_hparams(hparams)                              # before anything loads
     tokenizer = load_tokenizer(str(model_name_or_path))
-    model = load_classifier(str(model_name_or_path), tokenizer)
+    model = load_classifier(str(model_name_or_path), tokenizer, num_labels)
     heads = head_names(model)
     net = m.apply(model, tokenizer, bf16=bf16, verbose=verbose, **hparams)
     frozen = [h for h in heads if not all(p.requires_grad for p in model.get_submodule(h).parameters())]
@@ -110,7 +110,8 @@ def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="
                lr=m.default_lr if lr is None else lr, seed=seed, eval_batch_size=eval_batch_size,
                max_length=max_length, warmup_ratio=warmup_ratio, weight_decay=weight_decay,
                logging_steps=logging_steps, bf16=bf16, save_steps=save_steps, resume=resume, verbose=verbose,
-               run_info={"method": method, "model": str(model), "hparams": {**m.hparams(), **hparams}})
+               run_info={"method": method, "model": str(model), "tokenizer": str(model),
+                         "hparams": {**m.hparams(), **hparams}})
 
 # %% ../nbs/12_train.ipynb #3ce02750
 def build_parser(prog: str = "python -m lora_nb.train") -> tuple[argparse.ArgumentParser, dict[str, str]]:
