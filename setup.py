@@ -24,7 +24,7 @@ setuptools.setup(
     keywords=cfg['keywords'].split(),
     author=cfg['author'], author_email=cfg['author_email'],
     license=lic[0],
-    classifiers=['Development Status :: ' + statuses[int(cfg['status'])],
+    classifiers=['Development Status :: ' + statuses[int(cfg['status']) - 1],   # status = 3 is '3 - Alpha'
                  'Intended Audience :: ' + cfg['audience'].title(),
                  'Natural Language :: ' + cfg['language'].title(),
                  'License :: ' + lic[1]] +

@@ -1,7 +1,7 @@
 """The seed's command on the real workload: GPT-2-small shape, GPT-2's real tokenizer, real SST-2, per-batch padding.
 
     python benchmarks/real_workload.py --tokenizer ../shared/models/gpt2-tokenizer --data_dir ../shared/data/sst2 \
-        --work_dir /tmp/real_workload --max_steps 40
+        --work_dir /tmp/real_workload --max_steps 40 --whole_steps 800
 
 Side by side in one run, each in its own process, one after another, with the same steps, batch (16), learning rate
 (5e-4), schedule (6% linear warm-up, linear decay) and seed (42):
@@ -119,17 +119,28 @@ def compare(a):
         same = next(x for x in rows if x["variant"].startswith("PEFT") and x["bf16"] == r["bf16"])
         r["step_vs_recipe_same_precision"] = r["seconds_per_step"] / same["seconds_per_step"]
         r["padding_pct"] = 100 * (1 - r["train_tokens"] / r["train_slots"]) if r.get("train_slots") else None
+    whole = None
+    if a.whole_steps:                                             # the whole seed command in bf16: where the time goes
+        out = work / "whole_bf16"; shutil.rmtree(out, ignore_errors=True)
+        r, wall = run([sys.executable, "-m", "lora_nb.train", "--max_steps", a.whole_steps, *seed_cmd[2:], "--bf16",
+                       "--model", model, "--data_dir", a.data_dir, "--output_dir", out], env)
+        m = json.loads((out / "metrics.json").read_text())
+        whole = {"max_steps": a.whole_steps, "wall_seconds": wall, **{k: m[k] for k in (
+            "train_seconds", "tokenize_seconds", "predict_seconds", "seconds_per_step", "peak_memory_mb", "train_slots", "train_tokens")}}
+        whole["load_and_write_seconds"] = wall - m["train_seconds"] - m["tokenize_seconds"] - m["predict_seconds"]
+        print(json.dumps(whole), flush=True)
     import torch
     meta = {"command": " ".join(sys.argv), "max_steps": a.max_steps, "threads": a.threads, "torch": torch.__version__,
             "cpus": os.cpu_count()}
-    (HERE / "real_workload.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1) + "\n")
-    write_markdown(meta, rows)
+    (HERE / "real_workload.json").write_text(json.dumps({"meta": meta, "rows": rows, "whole_bf16": whole}, indent=1) + "\n")
+    write_markdown(meta, rows, whole)
 
 
-def write_markdown(meta, rows):
+def write_markdown(meta, rows, whole=None):
+    whole_flag = f" --whole_steps {whole['max_steps']}" if whole else ""
     lines = [MARKER, "", "## Real workload: the seed's command on the GPT-2-small shape, real tokenizer, real SST-2", "",
              f"`python benchmarks/real_workload.py --tokenizer ../shared/models/gpt2-tokenizer --data_dir ../shared/data/sst2 "
-             f"--max_steps {meta['max_steps']}`: each variant in its own process, one after another, {meta['threads']} torch "
+             f"--max_steps {meta['max_steps']}{whole_flag}`: each variant in its own process, one after another, {meta['threads']} torch "
              f"threads, torch {meta['torch']}; {meta['max_steps']} steps of 16 sentences, lr 5e-4, seed 42. Random weights "
              "(accuracy is chance and not compared). Wall time is the whole command: load, tokenize, train, predict the 872 "
              "validation sentences, write.", "",
@@ -140,6 +151,13 @@ def write_markdown(meta, rows):
                      f"{r['step_vs_recipe_same_precision']:.2f}x | {r['padding_pct']:.0f}% ({r['train_tokens']:,} real of "
                      f"{r['train_slots']:,} slots) | {r['wall_seconds']:.0f} | {r['load_seconds']:.0f} | {r['tokenize_seconds']:.0f} | "
                      f"{r['train_seconds']:.0f} | {r['predict_seconds']:.0f} | {r['peak_memory_mb']:,.0f} |")
+    if whole:
+        w = whole
+        lines += ["", f"**The whole seed command, `--bf16`, {w['max_steps']} steps** (`--whole_steps {w['max_steps']}`): "
+                  f"{w['wall_seconds']:.0f} s wall: load and write {w['load_and_write_seconds']:.0f} s, tokenize "
+                  f"{w['tokenize_seconds']:.0f} s, train {w['train_seconds']:.0f} s ({w['seconds_per_step']:.3f} s / step), "
+                  f"predict the 872 validation sentences {w['predict_seconds']:.1f} s; peak RSS {w['peak_memory_mb']:,.0f} MB; "
+                  f"padding {100 * (1 - w['train_tokens'] / w['train_slots']):.1f}% of the training slots."]
     path = HERE / "results.md"
     head = path.read_text().split(MARKER)[0].rstrip() + "\n\n" if path.is_file() else ""
     path.write_text(head + "\n".join(lines) + "\n")
@@ -157,6 +175,7 @@ def main():
     p.add_argument("--tokenizer", default="../shared/models/gpt2-tokenizer")
     p.add_argument("--work_dir", default="/tmp/real_workload")
     p.add_argument("--threads", type=int, default=os.cpu_count())
+    p.add_argument("--whole_steps", type=int, default=0, help="then run lora_nb --bf16 for this many steps alone (e.g. 800)")
     a = p.parse_args()
     recipe(a) if a.cmd == "recipe" else compare(a)
 

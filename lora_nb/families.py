@@ -10,8 +10,8 @@ from torch import nn
 from transformers.pytorch_utils import Conv1D
 
 # %% auto #0
-__all__ = ['FAMILIES', 'ModelFamily', 'UnknownModelFamily', 'model_type_of', 'family_of', 'require_family', 'matches',
-           'linear_layer_names', 'fold_blocks', 'head_names']
+__all__ = ['FAMILIES', 'ModelFamily', 'UnknownModelFamily', 'model_type_of', 'family_of', 'require_family', 'faster_config_',
+           'matches', 'linear_layer_names', 'fold_blocks', 'head_names']
 
 # %% ../nbs/03_families.ipynb #4d30e963
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class ModelFamily:
     body: str
     pooling: str            # "last": the last real token (decoders); "first": the first token, [CLS] (encoders)
     pad_with_eos: bool      # the tokenizer has no pad token: pad with the end-of-sequence token
+    same_but_faster: tuple[tuple[str, str, str], ...] = ()   # (config field, value, a value computing the same, faster)
 
 _BERT_LORA = ("attention.self.query", "attention.self.key", "attention.self.value",
               "attention.output.dense", "intermediate.dense", "output.dense")
@@ -32,7 +33,8 @@ _LLAMA_LORA = ("self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self
                "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj")
 FAMILIES = {f.name: f for f in [
     ModelFamily("gpt2", ("gpt2",), ("attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj"),
-                ("attn.c_proj", "mlp.c_proj"), ("score",), "transformer", "last", True),
+                ("attn.c_proj", "mlp.c_proj"), ("score",), "transformer", "last", True,
+                same_but_faster=(("activation_function", "gelu_new", "gelu_pytorch_tanh"),)),
     ModelFamily("bert", ("bert",), _BERT_LORA, ("attention.output.dense", "output.dense"), ("classifier",),
                 "bert", "first", False),
     ModelFamily("roberta", ("roberta", "xlm-roberta", "camembert"), _BERT_LORA,
@@ -68,6 +70,15 @@ def require_family(model: nn.Module, what: str, flag: str | None = None) -> Mode
                f"{what} supports the model types {known}"
         raise UnknownModelFamily(f"no default {what} for model_type={model_type_of(model)!r} (known: {known}); {hint}")
     return family
+
+# %% ../nbs/03_families.ipynb #b4bbba6c
+def faster_config_(config) -> list[str]:
+    "Set the family's `same_but_faster` values on a 🤗 `config` (where it holds the slower value); returns what changed."
+    family = next((f for f in FAMILIES.values() if getattr(config, "model_type", None) in f.model_types), None)
+    changed = []
+    for field, slow, fast in family.same_but_faster if family else ():
+        if getattr(config, field, None) == slow: setattr(config, field, fast); changed.append(f"{field}: {slow} -> {fast}")
+    return changed
 
 # %% ../nbs/03_families.ipynb #81738e1a
 def matches(name: str, target: str) -> bool:

@@ -18,7 +18,7 @@ from .eval_cls import classification_metrics
 __all__ = ['RESULT_FILES', 'WORK_DIR', 'HELD_LOCKS', 'TRAINED_FILE', 'trainable_state_dict', 'atomic_write', 'write_json',
            'save_tensors', 'save_trainable', 'frozen_fingerprint', 'RunError', 'NonFiniteError', 'Interrupted',
            'lock_owner', 'check_output_dir', 'run_lock', 'signals_deferred', 'last_checkpoint', 'publish',
-           'predict_logits', 'peak_memory_mb', 'fit']
+           'predict_logits', 'PaddingCounter', 'peak_memory_mb', 'fit']
 
 # %% ../nbs/07_fit.ipynb #6438af94
 def trainable_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
@@ -205,8 +205,9 @@ def _rows(tokenized) -> list[dict]:
     return [dict(zip(cols, values)) for values in zip(*(tokenized[c] for c in cols))]
 
 @torch.no_grad()
-def predict_logits(model, tokenized, tokenizer, batch_size: int = 64, sort_by_length: bool = True) -> torch.Tensor:
-    "Logits of `model` for every example of `tokenized` (a tokenized split or a list of encodings), in input order."
+def predict_logits(model, tokenized, tokenizer, batch_size: int = 64, sort_by_length: bool = True,
+                   bf16: bool = False) -> torch.Tensor:
+    "Logits of `model` for every example of `tokenized` (a tokenized split or a list of encodings), in input order; `bf16`: under bf16 autocast."
     was_training = model.training
     model.eval()
     device = next(model.parameters()).device
@@ -215,12 +216,21 @@ def predict_logits(model, tokenized, tokenizer, batch_size: int = 64, sort_by_le
     out = []
     for i in range(0, len(rows), batch_size):
         batch = collate([rows[j] for j in order[i:i + batch_size]])
-        out.append(model(**{k: v.to(device) for k, v in batch.items()}).logits.float().cpu())
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
+            out.append(model(**{k: v.to(device) for k, v in batch.items()}).logits.float().cpu())
     model.train(was_training)
     logits = torch.cat(out) if out else torch.empty(0, 0)
     return logits[torch.argsort(torch.tensor(order))] if out else logits
 
 # %% ../nbs/07_fit.ipynb #5ad61c09
+class PaddingCounter:
+    "`collate_fn(tokenizer)` that also counts the token slots of the batches it pads (`slots`) and the real tokens (`tokens`)."
+    def __init__(self, tokenizer): self.collate, self.slots, self.tokens = collate_fn(tokenizer), 0, 0
+    def __call__(self, rows):
+        batch = self.collate(rows)
+        self.slots += batch["attention_mask"].numel(); self.tokens += int(batch["attention_mask"].sum())
+        return batch
+
 def peak_memory_mb() -> tuple[float, str]:
     "`(megabytes, kind)`: peak CUDA allocation on a GPU, else the process's peak resident set size."
     if torch.cuda.is_available(): return torch.cuda.max_memory_allocated() / 2**20, "cuda_max_allocated"
@@ -250,6 +260,7 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
         batch_size: int = 16, lr: float = 5e-4, seed: int = 42, eval_batch_size: int = 64, max_length: int = 128,
         warmup_ratio: float = 0.06, weight_decay: float = 0.0, logging_steps: int = 10, bf16: bool = False,
         save_steps: int = 200, save_total_limit: int = 2, resume: bool = False, fast_dropout: bool = True,
+        group_by_length: bool = True,
         callbacks: list | None = None, verbose: bool = True, run_info: dict | None = None,
         label_names: tuple[str, ...] = SST2_LABELS) -> dict:
     "Train a prepared classifier on SST-2 (or `data`), predict validation, write the outputs to `output_dir`; returns the metrics."
@@ -269,12 +280,15 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
         if not resume and work.exists(): shutil.rmtree(work)     # a failed run's partial log, with no checkpoint
         work.mkdir(exist_ok=True)
         settings = {**(run_info or {}), "max_steps": max_steps, "batch_size": batch_size, "lr": lr, "seed": seed,
-                    "max_length": max_length, "warmup_ratio": warmup_ratio, "weight_decay": weight_decay, "bf16": bf16}
+                    "max_length": max_length, "warmup_ratio": warmup_ratio, "weight_decay": weight_decay, "bf16": bf16,
+                    "group_by_length": group_by_length}
         _settings_check(work, settings, resume)
         data = load_sst2(data_dir) if data is None else data
         swapped = use_fast_dropout_(model) if fast_dropout else []   # the model's own dropouts, with cheap CPU masks
         if verbose and swapped: print(f"{len(swapped)} nn.Dropout layers use FastDropout (same p; cheaper masks on the CPU)")
+        started = time.perf_counter()
         tokenized = tokenize_sst2(data, tokenizer, max_length)
+        tokenize_seconds = time.perf_counter() - started
         args = TrainingArguments(
             output_dir=str(checkpoints), max_steps=max_steps, per_device_train_batch_size=batch_size,
             learning_rate=lr, lr_scheduler_type="linear", warmup_steps=int(warmup_ratio * max_steps),
@@ -282,12 +296,13 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
             save_strategy="steps" if save_steps else "no", save_steps=save_steps or max_steps,
             save_total_limit=save_total_limit, report_to="none",
             seed=seed, data_seed=seed, dataloader_pin_memory=torch.cuda.is_available(),
+            train_sampling_strategy="group_by_length" if group_by_length else "random",
             bf16=bf16,                                        # bf16 autocast
             use_cpu=bf16 and not torch.cuda.is_available(),   # the Trainer wants CPU bf16 asked for explicitly
             disable_tqdm=not verbose)
         stop = _stop_on_signal()
         trainer = _checkpointing_trainer()(model=model, args=args, train_dataset=tokenized["train"],
-                                           data_collator=collate_fn(tokenizer), callbacks=[stop, *(callbacks or [])])
+                                           data_collator=(collator := PaddingCounter(tokenizer)), callbacks=[stop, *(callbacks or [])])
         if not verbose: trainer.remove_callback(PrinterCallback)   # without a progress bar the Trainer prints every log
         if torch.cuda.is_available(): torch.cuda.reset_peak_memory_stats()
         start = time.perf_counter()
@@ -307,7 +322,11 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
                               f"{checkpoints / f'checkpoint-{step}'}. Run the same command with --resume to continue", stop.signum)
         train_seconds = time.perf_counter() - start
         peak_mb, peak_kind = peak_memory_mb()
-        logits = predict_logits(model, tokenized["validation"], tokenizer, eval_batch_size)
+        started = time.perf_counter()
+        from accelerate.utils import extract_model_from_parallel
+        extract_model_from_parallel(model, keep_fp32_wrapper=False)   # undo the Trainer's autocast patch of forward
+        logits = predict_logits(model, tokenized["validation"], tokenizer, eval_batch_size, bf16=bf16)
+        predict_seconds = time.perf_counter() - started
         preds, labels = logits.argmax(-1).tolist(), list(tokenized["validation"]["label"])
         run = {**settings, "eval_batch_size": eval_batch_size, "label_names": list(label_names),
                "data": data_fingerprint(data), "frozen_sha256": frozen_fingerprint(model), "versions": _versions()}
@@ -317,7 +336,9 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
                    "max_steps": max_steps, "batch_size": batch_size, "lr": lr, "seed": seed, "bf16": bf16,
                    "train_seconds": train_seconds, "seconds_per_step": train_seconds / max_steps,
                    "peak_memory_mb": peak_mb, "peak_memory_kind": peak_kind, "adapter_bytes": adapter_bytes,
-                   "final_loss": log[-1]["loss"] if log else None, "resumed_from": Path(last).name if last else None}
+                   "final_loss": log[-1]["loss"] if log else None, "resumed_from": Path(last).name if last else None,
+                   "group_by_length": group_by_length, "train_tokens": collator.tokens, "train_slots": collator.slots,
+                   "tokenize_seconds": tokenize_seconds, "predict_seconds": predict_seconds}
         write_json(work / "sst2_val_preds.json", preds)
         write_json(work / "sst2_val_labels.json", labels)
         write_json(work / "metrics.json", metrics)

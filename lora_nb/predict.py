@@ -18,7 +18,7 @@ __all__ = ['TABLE_EXTENSIONS', 'predict', 'read_sentences', 'build_parser', 'mai
 
 # %% ../nbs/17_predict.ipynb #00726d78
 def predict(model, tokenizer, sentences: list[str], *, batch_size: int = 64, label_names: list[str] | None = None,
-            max_length: int | None = None) -> list[dict]:
+            max_length: int | None = None, bf16: bool | None = None) -> list[dict]:
     "Classify `sentences`: one `{sentence, label, label_name, probability}` per sentence, in input order."
     if isinstance(sentences, str): sentences = [sentences]
     if not sentences: return []
@@ -28,7 +28,8 @@ def predict(model, tokenizer, sentences: list[str], *, batch_size: int = 64, lab
         label_names = [id2label.get(i, f"LABEL_{i}") for i in range(len(id2label))]
     encodings = tokenizer(list(sentences), truncation=True, max_length=max_length or tokenizer.model_max_length)
     rows = [dict(zip(encodings.keys(), values)) for values in zip(*encodings.values())]
-    probs = predict_logits(model, rows, tokenizer, batch_size).softmax(-1)
+    if bf16 is None: bf16 = getattr(model, "lora_nb_run", {}).get("bf16", False)   # a --bf16 run predicts as it trained
+    probs = predict_logits(model, rows, tokenizer, batch_size, bf16=bf16).softmax(-1)
     p, label = probs.max(-1)
     return [{"sentence": s, "label": int(y), "label_name": label_names[y] if y < len(label_names) else f"LABEL_{y}",
              "probability": round(float(q), 6)} for s, y, q in zip(sentences, label.tolist(), p.tolist())]

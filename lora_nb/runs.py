@@ -103,5 +103,6 @@ def load_run(run_dir, model: str | None = None, *, bf16: bool | None = None, dev
     config.id2label = dict(enumerate(run["label_names"]))
     config.label2id = {name: i for i, name in enumerate(run["label_names"])}
     tok.model_max_length = run["max_length"]
+    net.lora_nb_run = run                                 # predict() reads bf16 (autocast) and more from it
     if device is not None: net.to(device)
     return net.eval(), tok
