@@ -42,6 +42,7 @@ def read_sentences(path, text_column: str = "sentence") -> list[str]:
     if str(path) == "-": lines = sys.stdin.read().splitlines()
     else:
         path = Path(path).expanduser()
+        if path.is_dir(): raise LoadError(f"--input {str(path)!r} is a folder; give a file of sentences")
         if not path.is_file(): raise LoadError(f"--input {str(path)!r}: no such file")
         if path.suffix.lower() in TABLE_EXTENSIONS:
             df = read_table(path)
@@ -79,6 +80,8 @@ def main(argv: list[str] | None = None) -> None:
         args = p.parse_args(argv)
         if bool(args.sentences) == bool(args.input):
             p.error("give the sentences to classify as arguments or with --input FILE (one of the two)")
+        if args.output and Path(args.output).expanduser().is_dir():
+            p.error(f"--output {args.output!r} is a folder; give the path of the file to write")
         sentences = read_sentences(args.input, args.text_column) if args.input else args.sentences
         if not sentences: raise DataError(f"--input {args.input!r} holds no sentence")
         import_plugins(argv)
