@@ -260,7 +260,7 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
         batch_size: int = 16, lr: float = 5e-4, seed: int = 42, eval_batch_size: int = 64, max_length: int = 128,
         warmup_ratio: float = 0.06, weight_decay: float = 0.0, logging_steps: int = 10, bf16: bool = False,
         save_steps: int = 200, save_total_limit: int = 2, resume: bool = False, fast_dropout: bool = True,
-        group_by_length: bool = True,
+        group_by_length: bool = True, gradient_accumulation_steps: int = 1,
         callbacks: list | None = None, verbose: bool = True, run_info: dict | None = None,
         label_names: tuple[str, ...] = SST2_LABELS) -> dict:
     "Train a prepared classifier on SST-2 (or `data`), predict validation, write the outputs to `output_dir`; returns the metrics."
@@ -281,7 +281,7 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
         work.mkdir(exist_ok=True)
         settings = {**(run_info or {}), "max_steps": max_steps, "batch_size": batch_size, "lr": lr, "seed": seed,
                     "max_length": max_length, "warmup_ratio": warmup_ratio, "weight_decay": weight_decay, "bf16": bf16,
-                    "group_by_length": group_by_length}
+                    "group_by_length": group_by_length, "gradient_accumulation_steps": gradient_accumulation_steps}
         _settings_check(work, settings, resume)
         data = load_sst2(data_dir) if data is None else data
         swapped = use_fast_dropout_(model) if fast_dropout else []   # the model's own dropouts, with cheap CPU masks
@@ -291,6 +291,7 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
         tokenize_seconds = time.perf_counter() - started
         args = TrainingArguments(
             output_dir=str(checkpoints), max_steps=max_steps, per_device_train_batch_size=batch_size,
+            gradient_accumulation_steps=gradient_accumulation_steps,
             learning_rate=lr, lr_scheduler_type="linear", warmup_steps=int(warmup_ratio * max_steps),
             weight_decay=weight_decay, logging_steps=logging_steps, logging_nan_inf_filter=False,
             save_strategy="steps" if save_steps else "no", save_steps=save_steps or max_steps,
@@ -304,6 +305,7 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
         trainer = _checkpointing_trainer()(model=model, args=args, train_dataset=tokenized["train"],
                                            data_collator=(collator := PaddingCounter(tokenizer)), callbacks=[stop, *(callbacks or [])])
         if not verbose: trainer.remove_callback(PrinterCallback)   # without a progress bar the Trainer prints every log
+        trainer.model_accepts_loss_kwargs = False   # classifiers average their own loss: the Trainer must divide by accumulation
         if torch.cuda.is_available(): torch.cuda.reset_peak_memory_stats()
         start = time.perf_counter()
         try:

@@ -89,6 +89,7 @@ def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="
           batch_size: int = 16, lr: float | None = None, seed: int = 42, eval_batch_size: int = 64,
           max_length: int = 128, warmup_ratio: float = 0.06, weight_decay: float = 0.0, logging_steps: int = 10,
           bf16: bool = False, save_steps: int = 200, resume: bool = False, group_by_length: bool = True,
+          gradient_accumulation_steps: int = 1,
           verbose: bool = True, **hparams) -> dict:
     "Fine-tune `model` on SST-2 with `method` (and its `hparams`), evaluate on validation, write the outputs; returns the metrics."
     from transformers import set_seed
@@ -113,7 +114,7 @@ def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="
                lr=m.default_lr if lr is None else lr, seed=seed, eval_batch_size=eval_batch_size,
                max_length=max_length, warmup_ratio=warmup_ratio, weight_decay=weight_decay,
                logging_steps=logging_steps, bf16=bf16, save_steps=save_steps, resume=resume, verbose=verbose,
-               group_by_length=group_by_length,
+               group_by_length=group_by_length, gradient_accumulation_steps=gradient_accumulation_steps,
                run_info={"method": method, "model": str(model), "tokenizer": str(model),
                          "hparams": {**m.hparams(), **hparams}})
 
@@ -137,6 +138,8 @@ def build_parser(prog: str = "python -m lora_nb.train") -> tuple[argparse.Argume
                    help="bf16 autocast; LoRA also stores its frozen bases in bf16 (LoRA and head keep fp32 weights)")
     p.add_argument("--save_steps", type=int, default=200, help="save a checkpoint every N steps, the last 2 kept; 0: never (default: 200)")
     p.add_argument("--resume", action="store_true", help="continue the unfinished run in OUTPUT_DIR/run.incomplete from its last checkpoint")
+    p.add_argument("--gradient_accumulation_steps", type=_positive(int), default=1,
+                   help="sum the gradients of N batches per optimizer step (a batch of N x --batch_size) (default: 1)")
     p.add_argument("--group_by_length", action=argparse.BooleanOptionalAction, default=True,
                    help="batches of similar lengths (the Trainer's length-grouped sampler: little padding) or random ones "
                         "(default: %(default)s)")
@@ -193,7 +196,8 @@ def main(argv: list[str] | None = None) -> None:
         train(args.method, args.model, data_dir=args.data_dir, output_dir=args.output_dir, max_steps=args.max_steps,
               batch_size=args.batch_size, lr=args.lr, seed=args.seed, eval_batch_size=args.eval_batch_size,
               max_length=args.max_length, logging_steps=args.logging_steps, bf16=args.bf16,
-              save_steps=args.save_steps, resume=args.resume, group_by_length=args.group_by_length, **args.hparams)
+              save_steps=args.save_steps, resume=args.resume, group_by_length=args.group_by_length,
+              gradient_accumulation_steps=args.gradient_accumulation_steps, **args.hparams)
     except (LoadError, DataError, RunError, ValueError, OSError, KeyboardInterrupt) as e:
         sys.exit(report_error(e, argv))
 
