@@ -8,10 +8,9 @@ import json, os, signal, sys, threading
 from pathlib import Path
 from .data import read_table, LoadError, DataError
 from .eval_cls import CLIParser
-from .fit import predict_logits, atomic_write
+from .fit import predict_logits, atomic_write, RunError
 from .methods import import_plugins, _positive
 from .train import report_error, _terminate
-from .fit import RunError
 
 # %% auto #0
 __all__ = ['TABLE_EXTENSIONS', 'predict', 'read_sentences', 'build_parser', 'main']
