@@ -10,8 +10,8 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['SPLITS', 'SST2_HUB_ID', 'EXTENSIONS', 'SST2_LABELS', 'LoadError', 'DataError', 'find_split_file', 'read_table',
-           'check_sst2_frame', 'load_sst2', 'load_tokenizer', 'ensure_pad_token', 'tokenize_sst2', 'collate_fn',
-           'data_fingerprint']
+           'check_frame', 'check_sst2_frame', 'label_names_of', 'load_text_classification', 'load_sst2', 'hold_out_dev',
+           'load_tokenizer', 'ensure_pad_token', 'tokenize_sst2', 'collate_fn', 'data_fingerprint']
 
 # %% ../nbs/05_data.ipynb #37e5bdb2
 SPLITS = ("train", "validation")
@@ -52,43 +52,112 @@ def read_table(path) -> pd.DataFrame:
     raise DataError(f"{path}: unsupported file type {path.suffix!r}; use one of {EXTENSIONS}")
 
 # %% ../nbs/05_data.ipynb #824dd3ce
-def check_sst2_frame(df: pd.DataFrame, source: str) -> pd.DataFrame:
-    "Check `df` has a text `sentence` and a 0/1 `label` column and is not empty; return just those two columns."
-    missing = [c for c in ("sentence", "label") if c not in df.columns]
+SST2_LABELS = ("negative", "positive")     # label 0, label 1
+
+def _row_error(source: str, bad: pd.Series, values: pd.Series, what: str) -> DataError:
+    "A `DataError` naming the first bad row (1-based, as a spreadsheet shows it), its value, and how many are bad."
+    i = int(bad.to_numpy().nonzero()[0][0])
+    value = values.iloc[i]
+    value = value.item() if hasattr(value, "item") else value   # numpy scalar -> plain Python for the message
+    return DataError(f"{source}: row {i + 1} has label {value!r}: {what} ({int(bad.sum())} bad label(s) in all)")
+
+def check_frame(df: pd.DataFrame, source: str, text_column: str = "sentence", label_column: str = "label") -> pd.DataFrame:
+    "Check `df` has a non-empty text column and a label column (integer ids or names); return them as `sentence` and `label`."
+    missing = [c for c in (text_column, label_column) if c not in df.columns]
     if missing:
+        flags = {text_column: "--text_column", label_column: "--label_column"}
         raise DataError(f"{source}: missing column(s) {missing}; found {list(df.columns)}. "
-                        "SST-2 files need a header with 'sentence' and 'label'")
+                        f"Name the text and label columns with {' and '.join(flags[c] for c in missing)}")
     if len(df) == 0: raise DataError(f"{source}: no rows (the split is empty)")
-    labels = pd.to_numeric(df["label"], errors="coerce")
-    bad = ~labels.isin([0, 1])
-    if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        value = df["label"].iloc[i]
-        value = value.item() if hasattr(value, "item") else value   # numpy scalar -> plain Python for the message
-        raise DataError(f"{source}: labels must be 0 or 1; row {i + 1} has label {value!r} "
-                        f"({int(bad.sum())} bad label(s) in all)")
-    sentences = df["sentence"]
+    sentences, labels = df[text_column], df[label_column]
     bad = ~sentences.map(lambda s: isinstance(s, str) and s.strip() != "")
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
         raise DataError(f"{source}: row {i + 1} has an empty or non-text sentence {sentences.iloc[i]!r}")
-    return pd.DataFrame({"sentence": sentences.astype(str), "label": labels.astype("int64")})
+    bad = labels.map(lambda y: y is None or isinstance(y, bool) or (isinstance(y, float) and y != y) or str(y).strip() == "")
+    if bad.any(): raise _row_error(source, bad, labels, "a label is missing")
+    numeric = pd.to_numeric(labels, errors="coerce")
+    if numeric.notna().all():                              # class ids: whole numbers from 0
+        bad = (numeric < 0) | (numeric != numeric.round())
+        if bad.any(): raise _row_error(source, bad, labels, "class ids must be whole numbers from 0 (or use label names)")
+        labels = numeric.astype("int64")
+    else:
+        labels = labels.astype(str).str.strip()             # label names
+    return pd.DataFrame({"sentence": sentences.astype(str), "label": labels})
+
+def check_sst2_frame(df: pd.DataFrame, source: str) -> pd.DataFrame:
+    "`check_frame` with SST-2's columns, and only its two labels, 0 and 1."
+    frame = check_frame(df, source)
+    bad = ~frame["label"].isin([0, 1])
+    if bad.any(): raise _row_error(source, bad, df["label"], "SST-2 labels must be 0 or 1")
+    return frame
+
+def label_names_of(frames: dict[str, pd.DataFrame], sources: dict[str, str]) -> list[str]:
+    "The class names of checked frames (`train` decides them), after checking every split's labels against them."
+    train = frames["train"]["label"]
+    if train.dtype.kind in "iu":
+        k = int(train.max()) + 1
+        if (gaps := sorted(set(range(k)) - set(train.tolist()))):
+            raise DataError(f"{sources['train']}: class ids {gaps[:5]} never occur although ids go up to {k - 1}; "
+                            "number the classes 0 .. K-1")
+        names = list(SST2_LABELS) if k == 2 else [str(i) for i in range(k)]
+    else:
+        names = sorted(set(train))
+    if len(names) < 2: raise DataError(f"{sources['train']}: every row has the same label {names[0]!r}; a classifier needs two classes or more")
+    for split, frame in frames.items():
+        y = frame["label"]
+        unknown = ~(y.isin(range(len(names))) if y.dtype.kind in "iu" and train.dtype.kind in "iu" else y.isin(names))
+        if unknown.any():
+            raise _row_error(sources[split], unknown, y, f"not one of the training split's {len(names)} classes {names[:10]}")
+    return names
+
+def _to_dataset(frame: pd.DataFrame, names: list[str]):
+    "A `datasets.Dataset` of a checked frame, its labels as ids of a `ClassLabel` holding `names`."
+    from datasets import ClassLabel, Dataset, Features, Value
+    ids = frame["label"] if frame["label"].dtype.kind in "iu" else frame["label"].map({n: i for i, n in enumerate(names)})
+    return Dataset.from_pandas(pd.DataFrame({"sentence": frame["sentence"], "label": ids.astype("int64")}),
+                               features=Features(sentence=Value("string"), label=ClassLabel(names=names)),
+                               preserve_index=False)
 
 # %% ../nbs/05_data.ipynb #6929419f
-def load_sst2(data_dir=None):
-    "SST-2 `train` and `validation` as a `datasets.DatasetDict` (`sentence`, `label`): from `data_dir`, else from the Hub."
-    from datasets import Dataset, DatasetDict, load_dataset
-    if data_dir is not None:
-        frames = {s: check_sst2_frame(read_table(p := find_split_file(data_dir, s)), str(p)) for s in SPLITS}
-        return DatasetDict({s: Dataset.from_pandas(f, preserve_index=False) for s, f in frames.items()})
+def load_text_classification(data_dir, text_column: str = "sentence", label_column: str = "label"):
+    "`train` and `validation` files in `data_dir` as a `DatasetDict` of `sentence` and `label` (a `ClassLabel`), checked."
+    from datasets import DatasetDict
+    paths = {s: find_split_file(data_dir, s) for s in SPLITS}
+    frames = {s: check_frame(read_table(p), str(p), text_column, label_column) for s, p in paths.items()}
+    kinds = {s: f["label"].dtype.kind in "iu" for s, f in frames.items()}
+    if len(set(kinds.values())) > 1:
+        raise DataError(f"{paths['validation']}: its labels are {'class ids' if kinds['validation'] else 'names'} but those of "
+                        f"{paths['train']} are {'class ids' if kinds['train'] else 'names'}; use the same in both")
+    names = label_names_of(frames, {s: str(p) for s, p in paths.items()})
+    return DatasetDict({s: _to_dataset(f, names) for s, f in frames.items()})
+
+def load_sst2(data_dir=None, text_column: str = "sentence", label_column: str = "label"):
+    "SST-2 `train` and `validation` (`sentence`, `label`) from the Hub; with `data_dir`, those files (any classification data)."
+    from datasets import load_dataset
+    if data_dir is not None: return load_text_classification(data_dir, text_column, label_column)
     try:
         hub = load_dataset(*SST2_HUB_ID)
     except Exception as e:
         raise LoadError(f"could not download SST-2 ({'/'.join(SST2_HUB_ID)}) from the Hugging Face Hub: {_first_line(e)}\n"
                         "Pass --data_dir DIR, a directory with train and validation files "
                         "(TSV 'sentence<TAB>label' as in GLUE, CSV, JSON lines or Parquet).") from None
-    return DatasetDict({s: Dataset.from_pandas(check_sst2_frame(hub[s].to_pandas(), f"hub:{s}"), preserve_index=False)
-                        for s in SPLITS})
+    from datasets import DatasetDict
+    return DatasetDict({s: _to_dataset(check_sst2_frame(hub[s].to_pandas(), f"hub:{s}"), list(SST2_LABELS)) for s in SPLITS})
+
+# %% ../nbs/05_data.ipynb #729a6195
+def hold_out_dev(ds, size: int, seed: int = 0):
+    "`ds` with `size` training examples moved to a `dev` split (stratified by label, fixed by `seed`); train keeps its order."
+    from datasets import DatasetDict
+    from sklearn.model_selection import train_test_split
+    n = len(ds["train"])
+    if not 0 < size < n: raise ValueError(f"--dev_size {size}: must be above 0 and below the {n} training examples")
+    labels = ds["train"]["label"]
+    counts = pd.Series(labels).value_counts()
+    stratify = labels if size >= len(counts) and n - size >= len(counts) and counts.min() >= 2 else None
+    train_idx, dev_idx = train_test_split(range(n), test_size=size, random_state=seed, stratify=stratify)
+    return DatasetDict({"train": ds["train"].select(sorted(train_idx)), "dev": ds["train"].select(sorted(dev_idx)),
+                        **{k: v for k, v in ds.items() if k != "train"}})
 
 # %% ../nbs/05_data.ipynb #fc93db22
 def load_tokenizer(model_name_or_path: str):
@@ -137,8 +206,6 @@ def collate_fn(tokenizer):
     return DataCollatorWithPadding(tokenizer, padding="longest", return_tensors="pt")
 
 # %% ../nbs/05_data.ipynb #6f473499
-SST2_LABELS = ("negative", "positive")     # label 0, label 1
-
 def data_fingerprint(ds) -> dict:
     "`{'sha256': ..., 'sizes': {split: rows}}` of a `DatasetDict` with `sentence` and `label`: content only, not files."
     import hashlib

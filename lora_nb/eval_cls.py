@@ -34,13 +34,13 @@ def read_label_list(path, what: str = "labels", num_labels: int = 2) -> list[int
                                  f"(--num_labels {num_labels}; pass the data set's number of classes)")
     return values
 
-def classification_metrics(preds: list[int], labels: list[int]) -> dict:
-    "Accuracy and F1 (binary for 0/1 labels, else macro) of `preds` against `labels`, with scikit-learn."
+def classification_metrics(preds: list[int], labels: list[int], num_labels: int | None = None) -> dict:
+    "Accuracy and F1 (of class 1 for two classes, else macro) of `preds` against `labels`, with scikit-learn."
     from sklearn.metrics import accuracy_score, f1_score
     if len(preds) != len(labels):
         raise EvalInputError(f"{len(preds)} predictions but {len(labels)} labels: the lists must have the same length")
     if not labels: raise EvalInputError("no labels to score")
-    binary = set(labels) | set(preds) <= {0, 1}
+    binary = num_labels == 2 if num_labels is not None else set(labels) | set(preds) <= {0, 1}
     return {"n": len(labels), "accuracy": float(accuracy_score(labels, preds)),
             "f1": float(f1_score(labels, preds, average="binary" if binary else "macro", zero_division=0))}
 
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     try:
         metrics = classification_metrics(read_label_list(args.preds, "predictions", args.num_labels),
-                                         read_label_list(args.labels, "labels", args.num_labels))
+                                         read_label_list(args.labels, "labels", args.num_labels), args.num_labels)
     except EvalInputError as e:
         print(f"error: {e}", file=sys.stderr); sys.exit(2)
     print(f"examples: {metrics['n']}\naccuracy: {metrics['accuracy']:.4f}\nf1: {metrics['f1']:.4f}")

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_fit.ipynb #ac4c032d
 from __future__ import annotations
-import json, os, shutil, signal, sys, tempfile, threading, time
+import json, math, os, shutil, signal, sys, tempfile, threading, time
 from contextlib import contextmanager
 from pathlib import Path
 import torch
@@ -18,7 +18,8 @@ from .eval_cls import classification_metrics
 __all__ = ['RESULT_FILES', 'WORK_DIR', 'HELD_LOCKS', 'TRAINED_FILE', 'trainable_state_dict', 'atomic_write', 'write_json',
            'save_tensors', 'save_trainable', 'frozen_fingerprint', 'RunError', 'NonFiniteError', 'Interrupted',
            'lock_owner', 'check_output_dir', 'run_lock', 'signals_deferred', 'last_checkpoint', 'publish',
-           'predict_logits', 'PaddingCounter', 'peak_memory_mb', 'fit']
+           'predict_logits', 'PaddingCounter', 'peak_memory_mb', 'enable_gradient_checkpointing_', 'trainer_options',
+           'epochs_to_steps', 'fit']
 
 # %% ../nbs/07_fit.ipynb #6438af94
 def trainable_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
@@ -161,6 +162,16 @@ def _checkpointing_trainer():
                 raise RunError(f"checkpoint {resume_from_checkpoint} does not fit this model: missing {sorted(missing)[:3]}")
             model.load_state_dict(saved, strict=False)
 
+        def _load_best_model(self):                       # our checkpoints hold the trained tensors only
+            self._load_from_checkpoint(self.state.best_model_checkpoint)
+
+        def evaluate(self, *args, **kwargs):              # the dev batches are not training compute: not counted
+            counting = getattr(self.data_collator, "counting", None)
+            if counting is not None: self.data_collator.counting = False
+            try: return super().evaluate(*args, **kwargs)
+            finally:
+                if counting is not None: self.data_collator.counting = counting
+
         def training_step(self, model, inputs, num_items_in_batch=None):
             loss = super().training_step(model, inputs, num_items_in_batch)
             step = self.state.global_step + 1
@@ -206,8 +217,8 @@ def _rows(tokenized) -> list[dict]:
 
 @torch.no_grad()
 def predict_logits(model, tokenized, tokenizer, batch_size: int = 64, sort_by_length: bool = True,
-                   bf16: bool = False) -> torch.Tensor:
-    "Logits of `model` for every example of `tokenized` (a tokenized split or a list of encodings), in input order; `bf16`: under bf16 autocast."
+                   bf16: bool = False, fp16: bool = False) -> torch.Tensor:
+    "Logits of `model` for every example of `tokenized` (a tokenized split or a list of encodings), in input order; `bf16`/`fp16`: under that autocast."
     was_training = model.training
     model.eval()
     device = next(model.parameters()).device
@@ -216,7 +227,7 @@ def predict_logits(model, tokenized, tokenizer, batch_size: int = 64, sort_by_le
     out = []
     for i in range(0, len(rows), batch_size):
         batch = collate([rows[j] for j in order[i:i + batch_size]])
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
+        with torch.autocast(device.type, dtype=torch.float16 if fp16 else torch.bfloat16, enabled=bf16 or fp16):
             out.append(model(**{k: v.to(device) for k, v in batch.items()}).logits.float().cpu())
     model.train(was_training)
     logits = torch.cat(out) if out else torch.empty(0, 0)
@@ -225,10 +236,10 @@ def predict_logits(model, tokenized, tokenizer, batch_size: int = 64, sort_by_le
 # %% ../nbs/07_fit.ipynb #5ad61c09
 class PaddingCounter:
     "`collate_fn(tokenizer)` that also counts the token slots of the batches it pads (`slots`) and the real tokens (`tokens`)."
-    def __init__(self, tokenizer): self.collate, self.slots, self.tokens = collate_fn(tokenizer), 0, 0
+    def __init__(self, tokenizer): self.collate, self.slots, self.tokens, self.counting = collate_fn(tokenizer), 0, 0, True
     def __call__(self, rows):
         batch = self.collate(rows)
-        self.slots += batch["attention_mask"].numel(); self.tokens += int(batch["attention_mask"].sum())
+        if self.counting: self.slots += batch["attention_mask"].numel(); self.tokens += int(batch["attention_mask"].sum())
         return batch
 
 def peak_memory_mb() -> tuple[float, str]:
@@ -237,6 +248,31 @@ def peak_memory_mb() -> tuple[float, str]:
     import resource
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss / (2**20 if sys.platform == "darwin" else 2**10), "cpu_peak_rss"
+
+# %% ../nbs/07_fit.ipynb #b0035135
+def enable_gradient_checkpointing_(model: nn.Module) -> list[str]:
+    "Non-reentrant gradient checkpointing in every 🤗 model within `model` (itself, or one a method wraps); returns their names."
+    from transformers import PreTrainedModel
+    found = [(n, m) for n, m in model.named_modules() if isinstance(m, PreTrainedModel) and m.supports_gradient_checkpointing]
+    top = found[:1]                                       # the outermost: modules come parents first
+    if not top: raise ValueError(f"--gradient_checkpointing: {type(model).__name__} holds no 🤗 model that supports gradient checkpointing")
+    for _, m in top:
+        kwargs = {"use_reentrant": False}
+        if hasattr(m, "activation_checkpointing_enable"): m.activation_checkpointing_enable(activation_checkpointing_kwargs=kwargs)
+        else: m.gradient_checkpointing_enable(gradient_checkpointing_kwargs=kwargs)
+        m.config.use_cache = False                        # a cache is recomputed state, pointless while training
+    return [n for n, _ in top]
+
+@contextmanager
+def _env(**values):
+    "Set environment variables while the block runs, then restore them."
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try: yield
+    finally:
+        for k, v in old.items():
+            if v is None: os.environ.pop(k, None)
+            else: os.environ[k] = v
 
 # %% ../nbs/07_fit.ipynb #37c7eec1
 def _settings_check(work: Path, settings: dict, resume: bool):
@@ -256,18 +292,49 @@ def _versions() -> dict:
     return {"lora_nb": __version__, "torch": torch.__version__, "transformers": transformers.__version__,
             "python": platform.python_version()}
 
+def _check_choice(flag: str, value, allowed) -> None:
+    if value not in allowed: raise ValueError(f"{flag} {value!r} is not one of: {', '.join(map(str, allowed))}")
+
+def trainer_options(*, lr_scheduler_type="linear", optim=None, report_to="none", fp16=False, bf16=False,
+                    max_grad_norm=1.0) -> dict:
+    "Check the `TrainingArguments` knobs `fit` passes on (one-line `ValueError`s naming the flag); returns them as keywords."
+    from transformers.trainer_utils import SchedulerType
+    from transformers.training_args import OptimizerNames
+    from transformers.integrations import get_available_reporting_integrations
+    _check_choice("--lr_scheduler_type", lr_scheduler_type, [t.value for t in SchedulerType])
+    if optim is not None: _check_choice("--optim", optim, [o.value for o in OptimizerNames])
+    targets = [t for t in str(report_to).split(",") if t and t != "none"]
+    available = get_available_reporting_integrations()
+    for t in targets:
+        if t not in available:
+            raise ValueError(f"--report_to {t}: not installed here (pip install {t}); available: {', '.join(available) or 'none'}")
+    if fp16 and bf16: raise ValueError("--fp16 and --bf16 both given; pass one")
+    if fp16 and not torch.cuda.is_available(): raise ValueError("--fp16 needs a CUDA GPU; on the CPU use --bf16")
+    if not max_grad_norm >= 0: raise ValueError(f"--max_grad_norm must be 0 (no clipping) or more, got {max_grad_norm}")
+    return dict(lr_scheduler_type=lr_scheduler_type, report_to=targets or "none", fp16=fp16, max_grad_norm=max_grad_norm,
+                **({"optim": optim} if optim is not None else {}))
+
+def epochs_to_steps(num_train_epochs: float, n_train: int, batch_size: int, gradient_accumulation_steps: int = 1) -> int:
+    "The optimizer steps of `num_train_epochs` passes over `n_train` examples, in batches of `batch_size` x accumulation."
+    if not num_train_epochs > 0: raise ValueError(f"--num_train_epochs must be above 0, got {num_train_epochs}")
+    return max(1, math.ceil(num_train_epochs * math.ceil(n_train / (batch_size * gradient_accumulation_steps))))
+
 def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="runs", max_steps: int = 800,
         batch_size: int = 16, lr: float = 5e-4, seed: int = 42, eval_batch_size: int = 64, max_length: int = 128,
         warmup_ratio: float = 0.06, weight_decay: float = 0.0, logging_steps: int = 10, bf16: bool = False,
         save_steps: int = 200, save_total_limit: int = 2, resume: bool = False, fast_dropout: bool = True,
-        group_by_length: bool = True, gradient_accumulation_steps: int = 1,
+        group_by_length: bool = True, gradient_accumulation_steps: int = 1, num_train_epochs: float | None = None,
+        eval_steps: int = 0, gradient_checkpointing: bool = False, lr_scheduler_type: str = "linear",
+        optim: str | None = None, max_grad_norm: float = 1.0, fp16: bool = False, report_to: str = "none",
         callbacks: list | None = None, verbose: bool = True, run_info: dict | None = None,
-        label_names: tuple[str, ...] = SST2_LABELS) -> dict:
+        label_names: list[str] | None = None) -> dict:
     "Train a prepared classifier on SST-2 (or `data`), predict validation, write the outputs to `output_dir`; returns the metrics."
     from transformers import TrainingArguments
     from transformers.trainer_callback import PrinterCallback
     trainable, total = count_parameters(model)
     if trainable == 0: raise ValueError("the model has no trainable parameter: prepare it with a method first (or requires_grad_())")
+    options = trainer_options(lr_scheduler_type=lr_scheduler_type, optim=optim, report_to=report_to, fp16=fp16, bf16=bf16,
+                              max_grad_norm=max_grad_norm)
     with run_lock(output_dir):
         output_dir = Path(output_dir).expanduser()
         work, checkpoints = output_dir / WORK_DIR, output_dir / WORK_DIR / "checkpoints"
@@ -277,33 +344,55 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
         if not resume and last is not None:
             raise RunError(f"{work} holds an unfinished run ({Path(last).name}): pass --resume to continue it, "
                            "or delete that folder to start afresh")
+        data = load_sst2(data_dir) if data is None else data
+        has_dev = "dev" in data
+        if eval_steps and not has_dev:
+            raise ValueError(f"--eval_steps {eval_steps}: evaluating during training needs a dev split held out from "
+                             "train; pass --dev_size N (or data with a 'dev' split)")
+        if num_train_epochs is not None:
+            max_steps = epochs_to_steps(num_train_epochs, len(data["train"]), batch_size, gradient_accumulation_steps)
+        if eval_steps: save_steps = eval_steps                # the best checkpoint is one of the evaluated ones
+        names = label_names or getattr(data["train"].features["label"], "names", None) or list(SST2_LABELS)
         if not resume and work.exists(): shutil.rmtree(work)     # a failed run's partial log, with no checkpoint
         work.mkdir(exist_ok=True)
         settings = {**(run_info or {}), "max_steps": max_steps, "batch_size": batch_size, "lr": lr, "seed": seed,
                     "max_length": max_length, "warmup_ratio": warmup_ratio, "weight_decay": weight_decay, "bf16": bf16,
                     "group_by_length": group_by_length, "gradient_accumulation_steps": gradient_accumulation_steps}
+        knobs = {"num_train_epochs": num_train_epochs, "eval_steps": eval_steps, "gradient_checkpointing": gradient_checkpointing,
+                 "lr_scheduler_type": lr_scheduler_type, "optim": optim, "max_grad_norm": max_grad_norm, "fp16": fp16}
+        defaults = {"num_train_epochs": None, "eval_steps": 0, "gradient_checkpointing": False, "lr_scheduler_type": "linear",
+                    "optim": None, "max_grad_norm": 1.0, "fp16": False}
+        settings.update({k: v for k, v in knobs.items() if v != defaults[k]})   # the seed's runs describe themselves as before
         _settings_check(work, settings, resume)
-        data = load_sst2(data_dir) if data is None else data
         swapped = use_fast_dropout_(model) if fast_dropout else []   # the model's own dropouts, with cheap CPU masks
         if verbose and swapped: print(f"{len(swapped)} nn.Dropout layers use FastDropout (same p; cheaper masks on the CPU)")
+        if gradient_checkpointing: enable_gradient_checkpointing_(model)
         started = time.perf_counter()
         tokenized = tokenize_sst2(data, tokenizer, max_length)
         tokenize_seconds = time.perf_counter() - started
         args = TrainingArguments(
             output_dir=str(checkpoints), max_steps=max_steps, per_device_train_batch_size=batch_size,
-            gradient_accumulation_steps=gradient_accumulation_steps,
-            learning_rate=lr, lr_scheduler_type="linear", warmup_steps=int(warmup_ratio * max_steps),
+            per_device_eval_batch_size=eval_batch_size, gradient_accumulation_steps=gradient_accumulation_steps,
+            learning_rate=lr, warmup_steps=int(warmup_ratio * max_steps),
             weight_decay=weight_decay, logging_steps=logging_steps, logging_nan_inf_filter=False,
             save_strategy="steps" if save_steps else "no", save_steps=save_steps or max_steps,
-            save_total_limit=save_total_limit, report_to="none",
+            save_total_limit=save_total_limit,
+            eval_strategy="steps" if eval_steps else "no", eval_steps=eval_steps or None,
+            load_best_model_at_end=bool(eval_steps), metric_for_best_model="accuracy", greater_is_better=True,
             seed=seed, data_seed=seed, dataloader_pin_memory=torch.cuda.is_available(),
             train_sampling_strategy="group_by_length" if group_by_length else "random",
             bf16=bf16,                                        # bf16 autocast
             use_cpu=bf16 and not torch.cuda.is_available(),   # the Trainer wants CPU bf16 asked for explicitly
-            disable_tqdm=not verbose)
+            disable_tqdm=not verbose, **options)
         stop = _stop_on_signal()
-        trainer = _checkpointing_trainer()(model=model, args=args, train_dataset=tokenized["train"],
-                                           data_collator=(collator := PaddingCounter(tokenizer)), callbacks=[stop, *(callbacks or [])])
+        num_labels = len(names)
+        score = lambda p: classification_metrics(p.predictions.argmax(-1).tolist(), p.label_ids.tolist(), num_labels)
+        with _env(TENSORBOARD_LOGGING_DIR=str(output_dir / "tensorboard" / time.strftime("%Y%m%d-%H%M%S"))):
+            trainer = _checkpointing_trainer()(model=model, args=args, train_dataset=tokenized["train"],
+                                               eval_dataset=tokenized["dev"] if eval_steps else None,
+                                               compute_metrics=score if eval_steps else None,
+                                               data_collator=(collator := PaddingCounter(tokenizer)),
+                                               callbacks=[stop, *(callbacks or [])])
         if not verbose: trainer.remove_callback(PrinterCallback)   # without a progress bar the Trainer prints every log
         trainer.model_accepts_loss_kwargs = False   # classifiers average their own loss: the Trainer must divide by accumulation
         if torch.cuda.is_available(): torch.cuda.reset_peak_memory_stats()
@@ -324,16 +413,26 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
                               f"{checkpoints / f'checkpoint-{step}'}. Run the same command with --resume to continue", stop.signum)
         train_seconds = time.perf_counter() - start
         peak_mb, peak_kind = peak_memory_mb()
-        started = time.perf_counter()
         from accelerate.utils import extract_model_from_parallel
         extract_model_from_parallel(model, keep_fp32_wrapper=False)   # undo the Trainer's autocast patch of forward
-        logits = predict_logits(model, tokenized["validation"], tokenizer, eval_batch_size, bf16=bf16)
+        dev = {}
+        if has_dev:                                           # the dev split of the final (with eval_steps: the best) model
+            dev_logits = predict_logits(model, tokenized["dev"], tokenizer, eval_batch_size, bf16=bf16, fp16=fp16)
+            dev = {f"dev_{k}": v for k, v in classification_metrics(dev_logits.argmax(-1).tolist(),
+                                                                    list(tokenized["dev"]["label"]), num_labels).items()}
+        if eval_steps:
+            dev["dev_evals"] = [{"step": e["step"], "accuracy": e["eval_accuracy"], "f1": e["eval_f1"], "loss": e["eval_loss"]}
+                                for e in trainer.state.log_history if "eval_accuracy" in e]
+            dev["best_step"] = int(Path(trainer.state.best_model_checkpoint).name.split("-")[1]) \
+                if trainer.state.best_model_checkpoint else None
+        started = time.perf_counter()
+        logits = predict_logits(model, tokenized["validation"], tokenizer, eval_batch_size, bf16=bf16, fp16=fp16)
         predict_seconds = time.perf_counter() - started
         preds, labels = logits.argmax(-1).tolist(), list(tokenized["validation"]["label"])
-        run = {**settings, "eval_batch_size": eval_batch_size, "label_names": list(label_names),
+        run = {**settings, "eval_batch_size": eval_batch_size, "label_names": list(names),
                "data": data_fingerprint(data), "frozen_sha256": frozen_fingerprint(model), "versions": _versions()}
         adapter_bytes = save_trainable(model, work / "adapter.safetensors", {"lora_nb.run": json.dumps(run)})
-        metrics = {**classification_metrics(preds, labels), **(run_info or {}),
+        metrics = {**classification_metrics(preds, labels, num_labels), **dev, **(run_info or {}),
                    "trainable_params": trainable, "total_params": total, "trainable_pct": 100 * trainable / total,
                    "max_steps": max_steps, "batch_size": batch_size, "lr": lr, "seed": seed, "bf16": bf16,
                    "train_seconds": train_seconds, "seconds_per_step": train_seconds / max_steps,

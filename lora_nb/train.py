@@ -6,9 +6,9 @@
 from __future__ import annotations
 import argparse, os, signal, sys, threading, traceback
 from pathlib import Path
-from .data import LoadError, DataError, load_sst2, load_tokenizer, _model_load_message
+from .data import LoadError, DataError, load_sst2, load_tokenizer, hold_out_dev, _model_load_message
 from .families import family_of, head_names, faster_config_
-from .fit import fit, RunError, check_output_dir, HELD_LOCKS   # `from lora_nb.train import fit` works too
+from .fit import fit, RunError, check_output_dir, trainer_options, HELD_LOCKS   # `from lora_nb.train import fit` works too
 from .eval_cls import CLIParser
 from .methods import METHODS, get_method, import_plugins, _positive
 
@@ -27,7 +27,8 @@ def load_classifier(model_name_or_path: str, tokenizer, num_labels: int = 2):
     try:
         config = AutoConfig.from_pretrained(model_name_or_path, num_labels=num_labels)
         faster_config_(config)                            # the same function, a faster kernel (notebook 03)
-        model = AutoModelForSequenceClassification.from_pretrained(model_name_or_path, config=config)
+        model = AutoModelForSequenceClassification.from_pretrained(   # a saved head of another size is replaced too
+            model_name_or_path, config=config, ignore_mismatched_sizes=True)
     except Exception as e:
         raise LoadError(_model_load_message(str(model_name_or_path), e)) from None
     finally:
@@ -89,13 +90,20 @@ def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="
           batch_size: int = 16, lr: float | None = None, seed: int = 42, eval_batch_size: int = 64,
           max_length: int = 128, warmup_ratio: float = 0.06, weight_decay: float = 0.0, logging_steps: int = 10,
           bf16: bool = False, save_steps: int = 200, resume: bool = False, group_by_length: bool = True,
-          gradient_accumulation_steps: int = 1,
+          gradient_accumulation_steps: int = 1, text_column: str = "sentence", label_column: str = "label",
+          dev_size: int = 0, eval_steps: int = 0, num_train_epochs: float | None = None,
+          gradient_checkpointing: bool = False, lr_scheduler_type: str = "linear", optim: str | None = None,
+          max_grad_norm: float = 1.0, fp16: bool = False, report_to: str = "none",
           verbose: bool = True, **hparams) -> dict:
-    "Fine-tune `model` on SST-2 with `method` (and its `hparams`), evaluate on validation, write the outputs; returns the metrics."
+    "Fine-tune `model` on SST-2 (or the data in `data_dir`) with `method` and its `hparams`, predict validation, write the outputs; returns the metrics."
     from transformers import set_seed
     m = get_method(method)
     m.check_hparams(hparams)
     if not 0 <= seed < 2**32: raise ValueError(f"--seed must be in [0, 2**32), got {seed}")
+    trainer_options(lr_scheduler_type=lr_scheduler_type, optim=optim, report_to=report_to, fp16=fp16, bf16=bf16,
+                    max_grad_norm=max_grad_norm)                 # the Trainer's knobs, checked before anything loads
+    if eval_steps and not dev_size:
+        raise ValueError(f"--eval_steps {eval_steps} evaluates on a dev split held out from train: pass --dev_size N too")
     model = os.path.expanduser(model) if str(model).startswith("~") else model
     check_output_dir(output_dir)                          # a busy, unwritable or file output_dir fails before any work
     needs_hub = [f for f, local in (("--model PATH", _is_local(model)), ("--data_dir DIR", data_dir is not None)) if not local]
@@ -108,15 +116,19 @@ def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="
     if positions and max_length > positions:
         raise ValueError(f"--max_length {max_length} is longer than the model's {positions} positions; pass --max_length {positions} or less")
     set_seed(seed)                                        # the head, LoRA's A; the Trainer reseeds for data order and dropout
-    data = load_sst2(data_dir)                            # data first: a bad --data_dir fails before the model loads
-    net, tokenizer = prepare_model(method, model, bf16=bf16, verbose=verbose, **hparams)
+    data = load_sst2(data_dir, text_column, label_column)  # data first: a bad --data_dir fails before the model loads
+    if dev_size: data = hold_out_dev(data, dev_size)
+    net, tokenizer = prepare_model(method, model, bf16=bf16, verbose=verbose, num_labels=data["train"].features["label"].num_classes,
+                                   **hparams)
     return fit(net, tokenizer, data=data, output_dir=output_dir, max_steps=max_steps, batch_size=batch_size,
                lr=m.default_lr if lr is None else lr, seed=seed, eval_batch_size=eval_batch_size,
                max_length=max_length, warmup_ratio=warmup_ratio, weight_decay=weight_decay,
                logging_steps=logging_steps, bf16=bf16, save_steps=save_steps, resume=resume, verbose=verbose,
                group_by_length=group_by_length, gradient_accumulation_steps=gradient_accumulation_steps,
+               num_train_epochs=num_train_epochs, eval_steps=eval_steps, gradient_checkpointing=gradient_checkpointing,
+               lr_scheduler_type=lr_scheduler_type, optim=optim, max_grad_norm=max_grad_norm, fp16=fp16, report_to=report_to,
                run_info={"method": method, "model": str(model), "tokenizer": str(model),
-                         "hparams": {**m.hparams(), **hparams}})
+                         "hparams": {**m.hparams(), **hparams}, **({"dev_size": dev_size} if dev_size else {})})
 
 # %% ../nbs/12_train.ipynb #3ce02750
 def build_parser(prog: str = "python -m lora_nb.train") -> tuple[argparse.ArgumentParser, dict[str, str]]:
@@ -126,7 +138,7 @@ def build_parser(prog: str = "python -m lora_nb.train") -> tuple[argparse.Argume
     p.add_argument("--model", default="gpt2", help="Hub id or local directory of the pretrained model (default: gpt2)")
     p.add_argument("--data_dir", default=None, help="directory with train/validation files (TSV/CSV/JSONL/Parquet); default: the Hub")
     p.add_argument("--output_dir", default="runs", help="where predictions, metrics and weights go (default: runs)")
-    p.add_argument("--max_steps", type=_positive(int), default=800, help="training steps (default: 800)")
+    p.add_argument("--max_steps", type=_positive(int), default=None, help="training steps (default: 800)")
     p.add_argument("--batch_size", type=_positive(int), default=16, help="training batch size (default: 16)")
     p.add_argument("--eval_batch_size", type=_positive(int), default=64, help="prediction batch size (default: 64)")
     p.add_argument("--lr", type=_positive(float), default=None,
@@ -143,6 +155,24 @@ def build_parser(prog: str = "python -m lora_nb.train") -> tuple[argparse.Argume
     p.add_argument("--group_by_length", action=argparse.BooleanOptionalAction, default=True,
                    help="batches of similar lengths (the Trainer's length-grouped sampler: little padding) or random ones "
                         "(default: %(default)s)")
+    d = p.add_argument_group("data (default: SST-2 from the Hub)")
+    d.add_argument("--text_column", default="sentence", help="the text column of the files in --data_dir (default: sentence)")
+    d.add_argument("--label_column", default="label",
+                   help="their label column: class ids 0..K-1 or label names; K classes from the training split (default: label)")
+    d.add_argument("--dev_size", type=int, default=0,
+                   help="hold this many training examples out as a fixed, stratified dev split, scored at the end (default: 0)")
+    t = p.add_argument_group("the Trainer's knobs (named as in transformers.TrainingArguments)")
+    t.add_argument("--num_train_epochs", type=_positive(float), default=None, help="passes over the training split, instead of --max_steps")
+    t.add_argument("--warmup_ratio", type=float, default=0.06, help="share of the steps with a warming-up learning rate (default: 0.06)")
+    t.add_argument("--weight_decay", type=float, default=0.0, help="AdamW weight decay (default: 0.0)")
+    t.add_argument("--lr_scheduler_type", default="linear", help="learning-rate schedule: linear, cosine, constant_with_warmup, ... (default: linear)")
+    t.add_argument("--optim", default=None, help="optimizer, e.g. adamw_torch, adafactor, sgd (default: the Trainer's)")
+    t.add_argument("--max_grad_norm", type=float, default=1.0, help="clip the gradient norm to this; 0: no clipping (default: 1.0)")
+    t.add_argument("--eval_steps", type=int, default=0,
+                   help="score the --dev_size split every N steps and keep the best checkpoint by its accuracy (default: 0, never)")
+    t.add_argument("--gradient_checkpointing", action="store_true", help="recompute activations in the backward pass: less memory, more time")
+    t.add_argument("--fp16", action="store_true", help="fp16 mixed precision with loss scaling (CUDA GPUs; on the CPU use --bf16)")
+    t.add_argument("--report_to", default="none", help="where to log as well, e.g. tensorboard (into OUTPUT_DIR/tensorboard) (default: none)")
     p.add_argument("--plugin", action="append", default=[], metavar="MODULE",
                    help="import MODULE first: a module that registers more methods (repeatable)")
     p.add_argument("--debug", action="store_true", help="show the traceback of an error (or set LORA_NB_DEBUG=1)")
@@ -168,6 +198,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         if dest in given and owner != args.method:
             p.error(f"--{dest} is a flag of --method {owner}; it does nothing with --method {args.method}")
     args.hparams = given
+    if args.num_train_epochs is not None and args.max_steps is not None:
+        p.error("--max_steps and --num_train_epochs both given; pass one")
+    if args.max_steps is None: args.max_steps = 800
+    for flag in ("dev_size", "eval_steps"):
+        if getattr(args, flag) < 0: p.error(f"--{flag}: must be 0 or more, got {getattr(args, flag)}")
     return args
 
 def _terminate(signum, frame):
@@ -197,7 +232,11 @@ def main(argv: list[str] | None = None) -> None:
               batch_size=args.batch_size, lr=args.lr, seed=args.seed, eval_batch_size=args.eval_batch_size,
               max_length=args.max_length, logging_steps=args.logging_steps, bf16=args.bf16,
               save_steps=args.save_steps, resume=args.resume, group_by_length=args.group_by_length,
-              gradient_accumulation_steps=args.gradient_accumulation_steps, **args.hparams)
+              gradient_accumulation_steps=args.gradient_accumulation_steps, text_column=args.text_column,
+              label_column=args.label_column, dev_size=args.dev_size, eval_steps=args.eval_steps,
+              num_train_epochs=args.num_train_epochs, warmup_ratio=args.warmup_ratio, weight_decay=args.weight_decay,
+              lr_scheduler_type=args.lr_scheduler_type, optim=args.optim, max_grad_norm=args.max_grad_norm,
+              gradient_checkpointing=args.gradient_checkpointing, fp16=args.fp16, report_to=args.report_to, **args.hparams)
     except (LoadError, DataError, RunError, ValueError, OSError, KeyboardInterrupt) as e:
         sys.exit(report_error(e, argv))
 
