@@ -33,8 +33,9 @@ setuptools.setup(
     packages=setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
     include_package_data=True,
     install_requires=reqs('requirements'),
-    extras_require={'dev': reqs('dev_requirements'),
+    extras_require={'dev': reqs('dev_requirements') + reqs('ray_requirements'),   # the tests run a study on a local Ray
                     'minilm': reqs('minilm_requirements'),
+                    'ray': reqs('ray_requirements'),
                     'bench': reqs('bench_requirements') + reqs('minilm_requirements')},
     python_requires='>=' + min_python,
     long_description=open('README.md', encoding='utf-8').read(),

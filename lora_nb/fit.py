@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_fit.ipynb #ac4c032d
 from __future__ import annotations
-import json, math, os, shutil, signal, sys, tempfile, threading, time
+import contextlib, json, math, os, shutil, signal, sys, tempfile, threading, time
 from contextlib import contextmanager
 from pathlib import Path
 import torch
@@ -19,7 +19,7 @@ __all__ = ['RESULT_FILES', 'WORK_DIR', 'HELD_LOCKS', 'TRAINED_FILE', 'trainable_
            'save_tensors', 'save_trainable', 'frozen_fingerprint', 'RunError', 'NonFiniteError', 'Interrupted',
            'lock_owner', 'check_output_dir', 'run_lock', 'signals_deferred', 'last_checkpoint', 'publish',
            'predict_logits', 'PaddingCounter', 'peak_memory_mb', 'enable_gradient_checkpointing_', 'trainer_options',
-           'epochs_to_steps', 'fit']
+           'epochs_to_steps', 'processes', 'fit']
 
 # %% ../nbs/07_fit.ipynb #6438af94
 def trainable_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
@@ -161,6 +161,12 @@ def _checkpointing_trainer():
             if (missing := set(trainable_state_dict(model)) - set(saved)):
                 raise RunError(f"checkpoint {resume_from_checkpoint} does not fit this model: missing {sorted(missing)[:3]}")
             model.load_state_dict(saved, strict=False)
+
+        def _get_train_sampler(self, train_dataset=None):  # under N processes, group as one process at the same global batch
+            from transformers.trainer_pt_utils import LengthGroupedSampler
+            sampler = super()._get_train_sampler(train_dataset)
+            if isinstance(sampler, LengthGroupedSampler): sampler.batch_size *= self.args.world_size
+            return sampler
 
         def _load_best_model(self):                       # our checkpoints hold the trained tensors only
             self._load_from_checkpoint(self.state.best_model_checkpoint)
@@ -314,10 +320,15 @@ def trainer_options(*, lr_scheduler_type="linear", optim=None, report_to="none",
     return dict(lr_scheduler_type=lr_scheduler_type, report_to=targets or "none", fp16=fp16, max_grad_norm=max_grad_norm,
                 **({"optim": optim} if optim is not None else {}))
 
-def epochs_to_steps(num_train_epochs: float, n_train: int, batch_size: int, gradient_accumulation_steps: int = 1) -> int:
-    "The optimizer steps of `num_train_epochs` passes over `n_train` examples, in batches of `batch_size` x accumulation."
+def epochs_to_steps(num_train_epochs: float, n_train: int, batch_size: int, gradient_accumulation_steps: int = 1,
+                    world_size: int = 1) -> int:
+    "The optimizer steps of `num_train_epochs` passes over `n_train` examples, in global batches of `batch_size` x accumulation x processes."
     if not num_train_epochs > 0: raise ValueError(f"--num_train_epochs must be above 0, got {num_train_epochs}")
-    return max(1, math.ceil(num_train_epochs * math.ceil(n_train / (batch_size * gradient_accumulation_steps))))
+    return max(1, math.ceil(num_train_epochs * math.ceil(n_train / (batch_size * gradient_accumulation_steps * world_size))))
+
+def processes() -> tuple[int, int]:
+    "`(world_size, rank)`: how many processes train together and which one this is, as `torchrun` or `accelerate launch` set them."
+    return int(os.environ.get("WORLD_SIZE", 1)), int(os.environ.get("RANK", 0))
 
 def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="runs", max_steps: int = 800,
         batch_size: int = 16, lr: float = 5e-4, seed: int = 42, eval_batch_size: int = 64, max_length: int = 128,
@@ -335,7 +346,10 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
     if trainable == 0: raise ValueError("the model has no trainable parameter: prepare it with a method first (or requires_grad_())")
     options = trainer_options(lr_scheduler_type=lr_scheduler_type, optim=optim, report_to=report_to, fp16=fp16, bf16=bf16,
                               max_grad_norm=max_grad_norm)
-    with run_lock(output_dir):
+    world_size, rank = processes()
+    main = rank == 0                                          # the one process that writes, predicts and prints
+    verbose = verbose and main
+    with run_lock(output_dir) if main else contextlib.nullcontext():
         output_dir = Path(output_dir).expanduser()
         work, checkpoints = output_dir / WORK_DIR, output_dir / WORK_DIR / "checkpoints"
         last = last_checkpoint(checkpoints)
@@ -350,11 +364,11 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
             raise ValueError(f"--eval_steps {eval_steps}: evaluating during training needs a dev split held out from "
                              "train; pass --dev_size N (or data with a 'dev' split)")
         if num_train_epochs is not None:
-            max_steps = epochs_to_steps(num_train_epochs, len(data["train"]), batch_size, gradient_accumulation_steps)
+            max_steps = epochs_to_steps(num_train_epochs, len(data["train"]), batch_size, gradient_accumulation_steps, world_size)
         if eval_steps: save_steps = eval_steps                # the best checkpoint is one of the evaluated ones
         names = label_names or getattr(data["train"].features["label"], "names", None) or list(SST2_LABELS)
-        if not resume and work.exists(): shutil.rmtree(work)     # a failed run's partial log, with no checkpoint
-        work.mkdir(exist_ok=True)
+        if main and not resume and work.exists(): shutil.rmtree(work)   # a failed run's partial log, with no checkpoint
+        if main: work.mkdir(exist_ok=True)
         settings = {**(run_info or {}), "max_steps": max_steps, "batch_size": batch_size, "lr": lr, "seed": seed,
                     "max_length": max_length, "warmup_ratio": warmup_ratio, "weight_decay": weight_decay, "bf16": bf16,
                     "group_by_length": group_by_length, "gradient_accumulation_steps": gradient_accumulation_steps}
@@ -363,7 +377,8 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
         defaults = {"num_train_epochs": None, "eval_steps": 0, "gradient_checkpointing": False, "lr_scheduler_type": "linear",
                     "optim": None, "max_grad_norm": 1.0, "fp16": False}
         settings.update({k: v for k, v in knobs.items() if v != defaults[k]})   # the seed's runs describe themselves as before
-        _settings_check(work, settings, resume)
+        if world_size > 1: settings["world_size"] = world_size
+        if main: _settings_check(work, settings, resume)
         swapped = use_fast_dropout_(model) if fast_dropout else []   # the model's own dropouts, with cheap CPU masks
         if verbose and swapped: print(f"{len(swapped)} nn.Dropout layers use FastDropout (same p; cheaper masks on the CPU)")
         if gradient_checkpointing: enable_gradient_checkpointing_(model)
@@ -382,7 +397,9 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
             seed=seed, data_seed=seed, dataloader_pin_memory=torch.cuda.is_available(),
             train_sampling_strategy="group_by_length" if group_by_length else "random",
             bf16=bf16,                                        # bf16 autocast
-            use_cpu=bf16 and not torch.cuda.is_available(),   # the Trainer wants CPU bf16 asked for explicitly
+            use_cpu=(bf16 or world_size > 1) and not torch.cuda.is_available(),   # CPU bf16 and CPU DDP (gloo) are asked for
+            average_tokens_across_devices=False,              # each process's loss is its batch's mean; DDP averages those
+            ddp_find_unused_parameters=False,                 # every trained tensor is used in every step: no extra graph pass
             disable_tqdm=not verbose, **options)
         stop = _stop_on_signal()
         num_labels = len(names)
@@ -406,12 +423,16 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
         finally:                                              # the partial loss curve of a failed run stays in `work`
             log = [{"step": e["step"], "loss": e["loss"], "lr": e.get("learning_rate")}
                    for e in trainer.state.log_history if "loss" in e]
-            write_json(work / "train_log.json", log)
+            if main: write_json(work / "train_log.json", log)
         if stop.signum is not None:
             step = trainer.state.global_step
             raise Interrupted(f"interrupted at step {step} of {max_steps}; checkpoint saved in "
                               f"{checkpoints / f'checkpoint-{step}'}. Run the same command with --resume to continue", stop.signum)
         train_seconds = time.perf_counter() - start
+        if world_size > 1:                                    # every process padded its own batches: count them all
+            counts = trainer.accelerator.reduce(torch.tensor([collator.slots, collator.tokens], device=trainer.args.device), "sum")
+            collator.slots, collator.tokens = counts.tolist()
+        if not main: return {"rank": rank, "world_size": world_size}   # the other processes are done: rank 0 predicts
         peak_mb, peak_kind = peak_memory_mb()
         from accelerate.utils import extract_model_from_parallel
         extract_model_from_parallel(model, keep_fp32_wrapper=False)   # undo the Trainer's autocast patch of forward
@@ -439,7 +460,8 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
                    "peak_memory_mb": peak_mb, "peak_memory_kind": peak_kind, "adapter_bytes": adapter_bytes,
                    "final_loss": log[-1]["loss"] if log else None, "resumed_from": Path(last).name if last else None,
                    "group_by_length": group_by_length, "train_tokens": collator.tokens, "train_slots": collator.slots,
-                   "tokenize_seconds": tokenize_seconds, "predict_seconds": predict_seconds}
+                   "tokenize_seconds": tokenize_seconds, "predict_seconds": predict_seconds,
+                   "world_size": world_size, "global_batch_size": batch_size * gradient_accumulation_steps * world_size}
         write_json(work / "sst2_val_preds.json", preds)
         write_json(work / "sst2_val_labels.json", labels)
         write_json(work / "metrics.json", metrics)

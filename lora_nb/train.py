@@ -8,7 +8,7 @@ import argparse, os, signal, sys, threading, traceback
 from pathlib import Path
 from .data import LoadError, DataError, load_sst2, load_tokenizer, hold_out_dev, _model_load_message
 from .families import family_of, head_names, faster_config_
-from .fit import fit, RunError, check_output_dir, trainer_options, HELD_LOCKS   # `from lora_nb.train import fit` works too
+from .fit import fit, RunError, check_output_dir, trainer_options, processes, HELD_LOCKS   # `from lora_nb.train import fit` works too
 from .eval_cls import CLIParser
 from .methods import METHODS, get_method, import_plugins, _positive
 
@@ -105,7 +105,7 @@ def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="
     if eval_steps and not dev_size:
         raise ValueError(f"--eval_steps {eval_steps} evaluates on a dev split held out from train: pass --dev_size N too")
     model = os.path.expanduser(model) if str(model).startswith("~") else model
-    check_output_dir(output_dir)                          # a busy, unwritable or file output_dir fails before any work
+    if processes()[1] == 0: check_output_dir(output_dir)   # a busy, unwritable or file output_dir fails before any work
     needs_hub = [f for f, local in (("--model PATH", _is_local(model)), ("--data_dir DIR", data_dir is not None)) if not local]
     if needs_hub: offline_if_unreachable()                # a Hub out of reach: one quick look, then offline, no retries
     try: positions = model_positions(model)
@@ -118,6 +118,7 @@ def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="
     set_seed(seed)                                        # the head, LoRA's A; the Trainer reseeds for data order and dropout
     data = load_sst2(data_dir, text_column, label_column)  # data first: a bad --data_dir fails before the model loads
     if dev_size: data = hold_out_dev(data, dev_size)
+    verbose = verbose and processes()[1] == 0                # under torchrun one process speaks
     net, tokenizer = prepare_model(method, model, bf16=bf16, verbose=verbose, num_labels=data["train"].features["label"].num_classes,
                                    **hparams)
     return fit(net, tokenizer, data=data, output_dir=output_dir, max_steps=max_steps, batch_size=batch_size,
@@ -139,7 +140,8 @@ def build_parser(prog: str = "python -m lora_nb.train") -> tuple[argparse.Argume
     p.add_argument("--data_dir", default=None, help="directory with train/validation files (TSV/CSV/JSONL/Parquet); default: the Hub")
     p.add_argument("--output_dir", default="runs", help="where predictions, metrics and weights go (default: runs)")
     p.add_argument("--max_steps", type=_positive(int), default=None, help="training steps (default: 800)")
-    p.add_argument("--batch_size", type=_positive(int), default=16, help="training batch size (default: 16)")
+    p.add_argument("--batch_size", type=_positive(int), default=16,
+                   help="training batch size of each process; the global batch is this x processes x --gradient_accumulation_steps (default: 16)")
     p.add_argument("--eval_batch_size", type=_positive(int), default=64, help="prediction batch size (default: 64)")
     p.add_argument("--lr", type=_positive(float), default=None,
                    help=f"learning rate (default per method: {', '.join(f'{m.name} {m.default_lr:g}' for m in METHODS.values())})")
