@@ -6,7 +6,6 @@
 from __future__ import annotations
 import csv
 from pathlib import Path
-import pandas as pd
 
 # %% auto #0
 __all__ = ['SPLITS', 'SST2_HUB_ID', 'EXTENSIONS', 'SST2_LABELS', 'LoadError', 'DataError', 'find_split_file', 'read_table',
@@ -38,6 +37,7 @@ def find_split_file(data_dir, split: str) -> Path:
 
 def read_table(path) -> pd.DataFrame:
     "Read a TSV (GLUE layout, no quoting), CSV, JSON-lines or Parquet file into a DataFrame."
+    import pandas as pd                                   # where it is used: `import lora_nb` stays light
     path = Path(path)
     try:
         if path.suffix == ".tsv": return pd.read_csv(path, sep="\t", quoting=csv.QUOTE_NONE, keep_default_na=False)
@@ -63,6 +63,7 @@ def _row_error(source: str, bad: pd.Series, values: pd.Series, what: str) -> Dat
 
 def check_frame(df: pd.DataFrame, source: str, text_column: str = "sentence", label_column: str = "label") -> pd.DataFrame:
     "Check `df` has a non-empty text column and a label column (integer ids or names); return them as `sentence` and `label`."
+    import pandas as pd
     missing = [c for c in (text_column, label_column) if c not in df.columns]
     if missing:
         flags = {text_column: "--text_column", label_column: "--label_column"}
@@ -113,6 +114,7 @@ def label_names_of(frames: dict[str, pd.DataFrame], sources: dict[str, str]) -> 
 
 def _to_dataset(frame: pd.DataFrame, names: list[str]):
     "A `datasets.Dataset` of a checked frame, its labels as ids of a `ClassLabel` holding `names`."
+    import pandas as pd
     from datasets import ClassLabel, Dataset, Features, Value
     ids = frame["label"] if frame["label"].dtype.kind in "iu" else frame["label"].map({n: i for i, n in enumerate(names)})
     return Dataset.from_pandas(pd.DataFrame({"sentence": frame["sentence"], "label": ids.astype("int64")}),
@@ -149,6 +151,7 @@ def load_sst2(data_dir=None, text_column: str = "sentence", label_column: str = 
 def hold_out_dev(ds, size: int, seed: int = 0):
     "`ds` with `size` training examples moved to a `dev` split (stratified by label, fixed by `seed`); train keeps its order."
     from datasets import DatasetDict
+    import pandas as pd
     from sklearn.model_selection import train_test_split
     n = len(ds["train"])
     if not 0 < size < n: raise ValueError(f"--dev_size {size}: must be above 0 and below the {n} training examples")

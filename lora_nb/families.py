@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from torch import nn
-from transformers.pytorch_utils import Conv1D
+from .layers import is_conv1d
 
 # %% auto #0
 __all__ = ['FAMILIES', 'ModelFamily', 'UnknownModelFamily', 'model_type_of', 'family_of', 'require_family', 'faster_config_',
@@ -87,7 +87,7 @@ def matches(name: str, target: str) -> bool:
 
 def linear_layer_names(model: nn.Module) -> list[str]:
     "Qualified names of every `nn.Linear` / `Conv1D` in `model` (the layers LoRA and adapters can wrap)."
-    return [n for n, m in model.named_modules() if isinstance(m, (nn.Linear, Conv1D))]
+    return [n for n, m in model.named_modules() if isinstance(m, nn.Linear) or is_conv1d(m)]
 
 def fold_blocks(names: list[str]) -> list[str]:
     "`names` with block indices folded to `*` (`h.*.attn.c_attn`), deduplicated and sorted: what a user reads."

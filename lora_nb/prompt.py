@@ -8,7 +8,6 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import nn
-from transformers.modeling_outputs import SequenceClassifierOutput
 from .families import require_family, head_names
 from .inject import freeze_all_but_, format_parameter_count
 
@@ -64,6 +63,7 @@ class SoftPromptClassifier(nn.Module):
             if token_type_ids is not None: extra["token_type_ids"] = torch.cat([token_type_ids[:, :1], token_type_ids.new_zeros(B, P), token_type_ids[:, 1:]], 1)
             logits = self.model(inputs_embeds=embeds, attention_mask=mask, **extra).logits   # its own head reads [CLS]
         loss = F.cross_entropy(logits.float(), labels) if labels is not None else None
+        from transformers.modeling_outputs import SequenceClassifierOutput   # here: `import lora_nb` stays light
         return SequenceClassifierOutput(loss=loss, logits=logits)
 
 def prepare_prompt_tuning(model: nn.Module, tokenizer=None, *, num_virtual_tokens: int = 20, verbose: bool = True) -> nn.Module:
