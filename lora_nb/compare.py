@@ -4,7 +4,7 @@
 
 # %% ../nbs/14_compare.ipynb #cbb9d6a8
 from __future__ import annotations
-import json, subprocess, sys, time
+import json, os, subprocess, sys, time
 from pathlib import Path
 import pandas as pd
 from .methods import METHODS, import_plugins, _positive
@@ -12,24 +12,29 @@ from .fit import atomic_write
 from .eval_cls import CLIParser
 
 # %% auto #0
-__all__ = ['COLUMNS', 'run_method', 'results_table', 'to_markdown', 'plot_accuracy_vs_params', 'plot_loss_curves', 'compare',
-           'main']
+__all__ = ['COLUMNS', 'train_in_subprocess', 'run_method', 'results_table', 'to_markdown', 'plot_accuracy_vs_params',
+           'plot_loss_curves', 'compare', 'main']
 
 # %% ../nbs/14_compare.ipynb #e41287fd
 COLUMNS = ["method", "status", "accuracy", "f1", "trainable_params", "trainable_pct", "seconds_per_step",
            "train_seconds", "peak_memory_mb", "weights_mb", "lr"]
 
-def run_method(method: str, output_dir: Path, train_args: list[str]) -> dict:
-    "Train one method in a subprocess (its log in `output_dir/train.log`); a row of results, failed or not."
+def train_in_subprocess(output_dir: Path, train_args: list[str]) -> tuple[dict | None, str]:
+    "Run `lora_nb.train --output_dir output_dir *train_args` in a subprocess, its log in `output_dir/train.log`; `(metrics, 'ok')` or `(None, 'failed (exit N): last line')`."
     output_dir.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "lora_nb.train", "--method", method, "--output_dir", str(output_dir), *train_args]
+    cmd = [sys.executable, "-m", "lora_nb.train", "--output_dir", str(output_dir), *train_args]
     with open(output_dir / "train.log", "w") as log:
-        proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     metrics_file = output_dir / "metrics.json"
     if proc.returncode != 0 or not metrics_file.is_file():
         lines = [l for l in (output_dir / "train.log").read_text(errors="replace").splitlines() if l.strip()]
-        return {"method": method, "status": f"failed (exit {proc.returncode}): {lines[-1][:200] if lines else 'no output'}"}
-    m = json.loads(metrics_file.read_text())
+        return None, f"failed (exit {proc.returncode}): {lines[-1][:200] if lines else 'no output'}"
+    return json.loads(metrics_file.read_text()), "ok"
+
+def run_method(method: str, output_dir: Path, train_args: list[str]) -> dict:
+    "Train one method in a subprocess; a row of results, failed or not."
+    m, status = train_in_subprocess(output_dir, ["--method", method, *train_args])
+    if m is None: return {"method": method, "status": status}
     row = {k: m.get(k) for k in COLUMNS if k in m}
     return {**row, "method": method, "status": "ok", "weights_mb": m["adapter_bytes"] / 2**20}
 

@@ -151,14 +151,12 @@ def load_sst2(data_dir=None, text_column: str = "sentence", label_column: str = 
 def hold_out_dev(ds, size: int, seed: int = 0):
     "`ds` with `size` training examples moved to a `dev` split (stratified by label, fixed by `seed`); train keeps its order."
     from datasets import DatasetDict
-    import pandas as pd
     from sklearn.model_selection import train_test_split
     n = len(ds["train"])
     if not 0 < size < n: raise ValueError(f"--dev_size {size}: must be above 0 and below the {n} training examples")
-    labels = ds["train"]["label"]
-    counts = pd.Series(labels).value_counts()
-    stratify = labels if size >= len(counts) and n - size >= len(counts) and counts.min() >= 2 else None
-    train_idx, dev_idx = train_test_split(range(n), test_size=size, random_state=seed, stratify=stratify)
+    try: train_idx, dev_idx = train_test_split(range(n), test_size=size, random_state=seed, stratify=ds["train"]["label"])
+    except ValueError:   # too few examples of a class, or a split smaller than the classes: then a plain random split
+        train_idx, dev_idx = train_test_split(range(n), test_size=size, random_state=seed)
     return DatasetDict({"train": ds["train"].select(sorted(train_idx)), "dev": ds["train"].select(sorted(dev_idx)),
                         **{k: v for k, v in ds.items() if k != "train"}})
 

@@ -371,13 +371,9 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
         if main: work.mkdir(exist_ok=True)
         settings = {**(run_info or {}), "max_steps": max_steps, "batch_size": batch_size, "lr": lr, "seed": seed,
                     "max_length": max_length, "warmup_ratio": warmup_ratio, "weight_decay": weight_decay, "bf16": bf16,
-                    "group_by_length": group_by_length, "gradient_accumulation_steps": gradient_accumulation_steps}
-        knobs = {"num_train_epochs": num_train_epochs, "eval_steps": eval_steps, "gradient_checkpointing": gradient_checkpointing,
-                 "lr_scheduler_type": lr_scheduler_type, "optim": optim, "max_grad_norm": max_grad_norm, "fp16": fp16}
-        defaults = {"num_train_epochs": None, "eval_steps": 0, "gradient_checkpointing": False, "lr_scheduler_type": "linear",
-                    "optim": None, "max_grad_norm": 1.0, "fp16": False}
-        settings.update({k: v for k, v in knobs.items() if v != defaults[k]})   # the seed's runs describe themselves as before
-        if world_size > 1: settings["world_size"] = world_size
+                    "fp16": fp16, "group_by_length": group_by_length, "gradient_accumulation_steps": gradient_accumulation_steps,
+                    "num_train_epochs": num_train_epochs, "eval_steps": eval_steps, "gradient_checkpointing": gradient_checkpointing,
+                    "lr_scheduler_type": lr_scheduler_type, "optim": optim, "max_grad_norm": max_grad_norm, "world_size": world_size}
         if main: _settings_check(work, settings, resume)
         swapped = use_fast_dropout_(model) if fast_dropout else []   # the model's own dropouts, with cheap CPU masks
         if verbose and swapped: print(f"{len(swapped)} nn.Dropout layers use FastDropout (same p; cheaper masks on the CPU)")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 from .methods import METHODS, import_plugins, _positive
 from .fit import atomic_write, write_json
+from .compare import train_in_subprocess
 from .eval_cls import CLIParser
 
 # %% auto #0
@@ -53,17 +54,11 @@ def train_run(job: dict) -> dict:
     run_dir = Path(job["run_dir"])
     if (run_dir / "metrics.json").is_file():
         return _row(job, json.loads((run_dir / "metrics.json").read_text()), "ok", cached=True)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "lora_nb.train", "--method", job["method"], "--lr", str(job["lr"]), "--seed", str(job["seed"]),
-           "--output_dir", str(run_dir), *job["train_args"]]
-    if (run_dir / "run.incomplete" / "checkpoints").is_dir() and any((run_dir / "run.incomplete" / "checkpoints").iterdir()):
-        cmd.append("--resume")                            # an interrupted run continues from its last checkpoint
-    with open(run_dir / "train.log", "w") as log:
-        proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    if proc.returncode != 0 or not (run_dir / "metrics.json").is_file():
-        lines = [l for l in (run_dir / "train.log").read_text(errors="replace").splitlines() if l.strip()]
-        return _row(job, None, f"failed (exit {proc.returncode}): {lines[-1][:200] if lines else 'no output'}")
-    return _row(job, json.loads((run_dir / "metrics.json").read_text()), "ok")
+    args = ["--method", job["method"], "--lr", str(job["lr"]), "--seed", str(job["seed"]), *job["train_args"]]
+    checkpoints = run_dir / "run.incomplete" / "checkpoints"
+    if checkpoints.is_dir() and any(checkpoints.iterdir()): args.append("--resume")   # an interrupted run continues
+    metrics, status = train_in_subprocess(run_dir, args)
+    return _row(job, metrics, status)
 
 # %% ../nbs/19_study.ipynb #b895a490
 EXECUTORS = ("local", "ray")
@@ -114,7 +109,7 @@ def summarize(runs: pd.DataFrame, selected: dict[str, float], methods: list[str]
                      "lr": selected[m], "dev_accuracy": sel.dev_accuracy.max(), "seeds": len(ok),
                      "accuracy_mean": ok.accuracy.mean(), "accuracy_std": ok.accuracy.std(ddof=1),
                      "f1_mean": ok.f1.mean(), "f1_std": ok.f1.std(ddof=1),
-                     "per_seed": " / ".join(f"{a:.4f}" for a in ok.accuracy),
+                     "per_seed": ", ".join(f"{s}: {a:.4f}" for s, a in zip(ok.seed, ok.accuracy)),
                      "trainable_params": ok.trainable_params.iloc[0] if len(ok) else None,
                      "train_seconds_mean": ok.train_seconds.mean(), "train_seconds_std": ok.train_seconds.std(ddof=1)})
     return pd.DataFrame(rows)
@@ -122,7 +117,7 @@ def summarize(runs: pd.DataFrame, selected: dict[str, float], methods: list[str]
 def summary_markdown(summary: pd.DataFrame) -> str:
     "The summary as a Markdown table."
     def pm(mean, std, digits=4): return "" if pd.isna(mean) else f"{mean:.{digits}f} ± {0 if pd.isna(std) else std:.{digits}f}"
-    head = ["method", "selected lr", "dev accuracy", "validation accuracy (mean ± std)", "F1 (mean ± std)", "per seed",
+    head = ["method", "selected lr", "dev accuracy", "validation accuracy (mean ± std)", "F1 (mean ± std)", "accuracy per seed",
             "trainable params", "train s (mean)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for _, r in summary.iterrows():
