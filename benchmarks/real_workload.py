@@ -1,7 +1,7 @@
 """The seed's command on the real workload: GPT-2-small shape, GPT-2's real tokenizer, real SST-2, per-batch padding.
 
     python benchmarks/real_workload.py --tokenizer ../shared/models/gpt2-tokenizer --data_dir ../shared/data/sst2 \
-        --work_dir /tmp/real_workload --max_steps 40 --whole_steps 800
+        --work_dir /tmp/real_workload --max_steps 40 --rounds 2 --whole_steps 800
 
 Side by side in one run, each in its own process, one after another, with the same steps, batch (16), learning rate
 (5e-4), schedule (6% linear warm-up, linear decay) and seed (42):
@@ -15,7 +15,7 @@ where that time goes, peak RSS, and the padded vs real tokens of its training ba
 weights (GPT-2's cannot be downloaded here; random weights cost the same). Writes benchmarks/real_workload.json and
 the "Real workload" section of benchmarks/results.md.
 """
-import argparse, json, os, resource, shutil, subprocess, sys, time
+import argparse, json, os, resource, shutil, statistics, subprocess, sys, time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -96,23 +96,31 @@ def compare(a):
     variants = [("lora_nb", [], False), ("lora_nb, random batches", ["--no-group_by_length"], False), ("PEFT + Trainer recipe", None, False),
                 ("lora_nb --bf16", ["--bf16"], True), ("lora_nb --bf16, random batches", ["--bf16", "--no-group_by_length"], True),
                 ("PEFT + Trainer recipe, bf16 autocast", None, True)]
-    for name, flags, bf16 in variants:
-        out = work / name.replace(" ", "_").replace(",", "").replace("+", "").replace("-", "")
-        shutil.rmtree(out, ignore_errors=True)
-        if flags is None:
-            r, wall = run([sys.executable, __file__, "recipe", "--model", model, "--data_dir", a.data_dir, "--output_dir", out,
-                           "--max_steps", a.max_steps, *(["--bf16"] if bf16 else [])], env)
-            m = json.loads(r.stdout.strip().splitlines()[-1])
-        else:
-            r, wall = run([sys.executable, "-m", "lora_nb.train", *seed_cmd, *flags, "--model", model, "--data_dir", a.data_dir,
-                           "--output_dir", out], env)
-            m = json.loads((out / "metrics.json").read_text())
-        rows.append({"variant": name, "bf16": bf16, "wall_seconds": wall, **{k: m.get(k) for k in (
-            "seconds_per_step", "train_seconds", "tokenize_seconds", "predict_seconds", "load_seconds", "peak_memory_mb",
-            "accuracy", "train_slots", "train_tokens")}})
-        if rows[-1]["load_seconds"] is None:                      # lora_nb: what the phases leave of the wall time
-            rows[-1]["load_seconds"] = wall - sum(m.get(k) or 0 for k in ("train_seconds", "tokenize_seconds", "predict_seconds"))
-        print(json.dumps(rows[-1]), flush=True)
+    runs = {name: [] for name, _, _ in variants}
+    for rnd in range(a.rounds):                                   # rounds in alternating order: drift on a shared machine cancels
+        for name, flags, bf16 in (variants if rnd % 2 == 0 else variants[::-1]):
+            out = work / name.replace(" ", "_").replace(",", "").replace("+", "").replace("-", "")
+            shutil.rmtree(out, ignore_errors=True)
+            if flags is None:
+                r, wall = run([sys.executable, __file__, "recipe", "--model", model, "--data_dir", a.data_dir, "--output_dir", out,
+                               "--max_steps", a.max_steps, *(["--bf16"] if bf16 else [])], env)
+                m = json.loads(r.stdout.strip().splitlines()[-1])
+            else:
+                r, wall = run([sys.executable, "-m", "lora_nb.train", *seed_cmd, *flags, "--model", model, "--data_dir", a.data_dir,
+                               "--output_dir", out], env)
+                m = json.loads((out / "metrics.json").read_text())
+            row = {"variant": name, "bf16": bf16, "round": rnd, "wall_seconds": wall, **{k: m.get(k) for k in (
+                "seconds_per_step", "train_seconds", "tokenize_seconds", "predict_seconds", "load_seconds", "peak_memory_mb",
+                "accuracy", "train_slots", "train_tokens")}}
+            if row["load_seconds"] is None:                       # lora_nb: what the phases leave of the wall time
+                row["load_seconds"] = wall - sum(m.get(k) or 0 for k in ("train_seconds", "tokenize_seconds", "predict_seconds"))
+            runs[name].append(row)
+            print(json.dumps(row), flush=True)
+    for name, bf16 in [(n, b) for n, _, b in variants]:            # each variant: the median of its rounds, field by field
+        rs = runs[name]
+        rows.append({"variant": name, "bf16": bf16, "rounds_seconds_per_step": [r["seconds_per_step"] for r in rs],
+                     **{k: statistics.median(r[k] for r in rs) for k in rs[0] if k not in ("variant", "bf16", "round")},
+                     **{k: rs[0][k] for k in ("train_slots", "train_tokens")}})   # the same batches every round
     fp32 = next(r for r in rows if r["variant"] == "PEFT + Trainer recipe")
     for r in rows:
         r["step_vs_recipe_fp32"] = r["seconds_per_step"] / fp32["seconds_per_step"]
@@ -130,7 +138,7 @@ def compare(a):
         whole["load_and_write_seconds"] = wall - m["train_seconds"] - m["tokenize_seconds"] - m["predict_seconds"]
         print(json.dumps(whole), flush=True)
     import torch
-    meta = {"command": " ".join(sys.argv), "max_steps": a.max_steps, "threads": a.threads, "torch": torch.__version__,
+    meta = {"command": " ".join(sys.argv), "max_steps": a.max_steps, "rounds": a.rounds, "threads": a.threads, "torch": torch.__version__,
             "cpus": os.cpu_count()}
     (HERE / "real_workload.json").write_text(json.dumps({"meta": meta, "rows": rows, "whole_bf16": whole}, indent=1) + "\n")
     write_markdown(meta, rows, whole)
@@ -140,7 +148,8 @@ def write_markdown(meta, rows, whole=None):
     whole_flag = f" --whole_steps {whole['max_steps']}" if whole else ""
     lines = [MARKER, "", "## Real workload: the seed's command on the GPT-2-small shape, real tokenizer, real SST-2", "",
              f"`python benchmarks/real_workload.py --tokenizer ../shared/models/gpt2-tokenizer --data_dir ../shared/data/sst2 "
-             f"--max_steps {meta['max_steps']}{whole_flag}`: each variant in its own process, one after another, {meta['threads']} torch "
+             f"--max_steps {meta['max_steps']} --rounds {meta.get('rounds', 1)}{whole_flag}`: each variant in its own process, one after "
+             f"another, {meta.get('rounds', 1)} rounds in alternating order, each figure the median of its rounds; {meta['threads']} torch "
              f"threads, torch {meta['torch']}; {meta['max_steps']} steps of 16 sentences, lr 5e-4, seed 42. Random weights "
              "(accuracy is chance and not compared). Wall time is the whole command: load, tokenize, train, predict the 872 "
              "validation sentences, write.", "",
@@ -175,6 +184,7 @@ def main():
     p.add_argument("--tokenizer", default="../shared/models/gpt2-tokenizer")
     p.add_argument("--work_dir", default="/tmp/real_workload")
     p.add_argument("--threads", type=int, default=os.cpu_count())
+    p.add_argument("--rounds", type=int, default=2, help="run every variant this many times, in alternating order; report medians")
     p.add_argument("--whole_steps", type=int, default=0, help="then run lora_nb --bf16 for this many steps alone (e.g. 800)")
     a = p.parse_args()
     recipe(a) if a.cmd == "recipe" else compare(a)

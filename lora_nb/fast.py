@@ -13,6 +13,20 @@ from .layers import LoRALinear
 __all__ = ['FastDropout', 'FastLoRALinear', 'use_fast_dropout_']
 
 # %% ../nbs/02_fast_lora.ipynb #a45c462d
+class _KeepMask(torch.autograd.Function):
+    "`x * keep * gain` for a 0/1 `keep` mask in uint8: one multiply forward and one backward, the mask kept at 1 byte."
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, keep: torch.Tensor, gain: float) -> torch.Tensor:
+        ctx.save_for_backward(keep); ctx.gain = gain
+        y = x * keep
+        return y if gain == 1 else y.mul_(gain)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        keep, = ctx.saved_tensors
+        g = grad * keep
+        return (g if ctx.gain == 1 else g.mul_(ctx.gain)), None, None
+
 class FastDropout(nn.Module):
     "`nn.Dropout` with cheaper CPU masks (one 64-bit draw per four elements); plain `F.dropout` on GPUs."
     def __init__(self, p: float):
@@ -21,17 +35,21 @@ class FastDropout(nn.Module):
         self.p, self.threshold = p, round(p * 65536) - 32768      # drop where a uniform int16 < threshold
         self.keep = 1 - round(p * 65536) / 65536                     # the exact keep probability of that mask
 
+    def mask(self, x: torch.Tensor) -> torch.Tensor:
+        "A fresh keep mask shaped like `x`: 1 (keep) or 0 (drop), in uint8."
+        lanes = torch.randint(-2**63, 2**63 - 1, ((x.numel() + 3) // 4,), dtype=torch.int64).view(torch.int16)
+        return torch.ge(lanes[: x.numel()].view(x.shape), self.threshold, out=torch.empty(x.shape, dtype=torch.uint8))
+
     def drop(self, x: torch.Tensor) -> tuple[torch.Tensor, float]:
         "`x` with the dropped elements zeroed, and the factor `1/(1-p)` still owed to the kept ones."
         if not self.training or self.p == 0: return x, 1.0
         if x.device.type != "cpu": return F.dropout(x, self.p, True), 1.0
-        lanes = torch.randint(-2**63, 2**63 - 1, ((x.numel() + 3) // 4,), dtype=torch.int64).view(torch.int16)
-        keep = lanes[: x.numel()].view(x.shape) >= self.threshold
-        return torch.where(keep, x, 0), 1 / self.keep
+        return _KeepMask.apply(x, self.mask(x), 1.0), 1 / self.keep
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h, gain = self.drop(x)
-        return h if gain == 1 else h * gain
+        if not self.training or self.p == 0: return x
+        if x.device.type != "cpu": return F.dropout(x, self.p, True)
+        return _KeepMask.apply(x, self.mask(x), 1 / self.keep)
 
     def extra_repr(self) -> str: return f"p={self.p}"
 
