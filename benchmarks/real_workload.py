@@ -172,19 +172,26 @@ def write_markdown(meta, rows, whole=None):
     path.write_text(head + "\n".join(lines) + "\n")
 
 
+def positive(text: str) -> int:
+    "An argparse type: an int of 1 or more."
+    try: n = int(text)
+    except ValueError: n = 0
+    if n < 1: raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, got {text!r}")
+    return n
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="cmd")
     r = sub.add_parser("recipe")
     for q in (p, r):
         q.add_argument("--data_dir", default="../shared/data/sst2")
-        q.add_argument("--max_steps", type=int, default=40)
+        q.add_argument("--max_steps", type=positive, default=40)
     r.add_argument("--model", required=True); r.add_argument("--output_dir", required=True)
     r.add_argument("--bf16", action="store_true"); r.add_argument("--seed", type=int, default=42)
     p.add_argument("--tokenizer", default="../shared/models/gpt2-tokenizer")
     p.add_argument("--work_dir", default="/tmp/real_workload")
-    p.add_argument("--threads", type=int, default=os.cpu_count())
-    p.add_argument("--rounds", type=int, default=2, help="run every variant this many times, in alternating order; report medians")
+    p.add_argument("--threads", type=positive, default=os.cpu_count())
+    p.add_argument("--rounds", type=positive, default=2, help="run every variant this many times, in alternating order; report medians")
     p.add_argument("--whole_steps", type=int, default=0, help="then run lora_nb --bf16 for this many steps alone (e.g. 800)")
     a = p.parse_args()
     recipe(a) if a.cmd == "recipe" else compare(a)

@@ -16,10 +16,10 @@ from .eval_cls import classification_metrics
 
 # %% auto #0
 __all__ = ['RESULT_FILES', 'WORK_DIR', 'HELD_LOCKS', 'TRAINED_FILE', 'trainable_state_dict', 'atomic_write', 'write_json',
-           'save_tensors', 'save_trainable', 'frozen_fingerprint', 'RunError', 'NonFiniteError', 'Interrupted',
-           'lock_owner', 'check_output_dir', 'run_lock', 'signals_deferred', 'last_checkpoint', 'publish',
-           'predict_logits', 'PaddingCounter', 'peak_memory_mb', 'enable_gradient_checkpointing_', 'trainer_options',
-           'epochs_to_steps', 'processes', 'fit']
+           'save_tensors', 'save_trainable', 'frozen_fingerprint', 'attention_kernel', 'RunError', 'NonFiniteError',
+           'Interrupted', 'lock_owner', 'check_output_dir', 'run_lock', 'signals_deferred', 'last_checkpoint',
+           'publish', 'predict_logits', 'PaddingCounter', 'peak_memory_mb', 'enable_gradient_checkpointing_',
+           'trainer_options', 'epochs_to_steps', 'processes', 'fit']
 
 # %% ../nbs/07_fit.ipynb #6438af94
 def trainable_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
@@ -66,6 +66,11 @@ def frozen_fingerprint(model: nn.Module) -> str:
         h.update(f"{n}:{tuple(p.shape)}\n".encode())
         h.update(p.detach().to("cpu", torch.bfloat16).contiguous().view(torch.int16).numpy().tobytes())
     return h.hexdigest()
+
+def attention_kernel(model: nn.Module) -> str | None:
+    "The attention implementation the 🤗 model inside `model` runs (`sdpa`, `eager`, ...); `None` for other models."
+    return next((m.config._attn_implementation for m in model.modules()
+                 if hasattr(getattr(m, "config", None), "_attn_implementation")), None)
 
 # %% ../nbs/07_fit.ipynb #22dfc234
 RESULT_FILES = ("sst2_val_preds.json", "sst2_val_labels.json", "metrics.json", "train_log.json", "adapter.safetensors",
@@ -373,7 +378,8 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
                     "max_length": max_length, "warmup_ratio": warmup_ratio, "weight_decay": weight_decay, "bf16": bf16,
                     "fp16": fp16, "group_by_length": group_by_length, "gradient_accumulation_steps": gradient_accumulation_steps,
                     "num_train_epochs": num_train_epochs, "eval_steps": eval_steps, "gradient_checkpointing": gradient_checkpointing,
-                    "lr_scheduler_type": lr_scheduler_type, "optim": optim, "max_grad_norm": max_grad_norm, "world_size": world_size}
+                    "lr_scheduler_type": lr_scheduler_type, "optim": optim, "max_grad_norm": max_grad_norm, "world_size": world_size,
+                    "attn_implementation": attention_kernel(model)}
         if main: _settings_check(work, settings, resume)
         swapped = use_fast_dropout_(model) if fast_dropout else []   # the model's own dropouts, with cheap CPU masks
         if verbose and swapped: print(f"{len(swapped)} nn.Dropout layers use FastDropout (same p; cheaper masks on the CPU)")

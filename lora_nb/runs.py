@@ -94,7 +94,8 @@ def load_run(run_dir, model: str | None = None, *, bf16: bool | None = None, dev
     base = str(model or run["model"])
     if not _is_local(base): offline_if_unreachable()
     net, tok = prepare_model(run["method"], base, bf16=run.get("bf16", False) if bf16 is None else bf16,
-                             verbose=verbose, num_labels=len(run["label_names"]), **run["hparams"])
+                             verbose=verbose, num_labels=len(run["label_names"]),
+                             attn_implementation=run.get("attn_implementation"), **run["hparams"])   # the run's kernel
     if run.get("frozen_sha256") and frozen_fingerprint(net) != run["frozen_sha256"]:
         raise RunError(f"the base model {base!r} is not the one the run in {str(run_dir)!r} was trained on "
                        f"({run['model']!r}): its frozen weights differ. Pass the run's base model (--model PATH)")

@@ -17,7 +17,7 @@ __all__ = ['load_classifier', 'prepare_model', 'model_positions', 'offline_if_un
            'report_error', 'main']
 
 # %% ../nbs/12_train.ipynb #41fbfb62
-def load_classifier(model_name_or_path: str, tokenizer, num_labels: int = 2):
+def load_classifier(model_name_or_path: str, tokenizer, num_labels: int = 2, attn_implementation: str | None = None):
     "`AutoModelForSequenceClassification` with a fresh `num_labels` head, its pad token id set by the family's rule."
     from transformers import AutoConfig, AutoModelForSequenceClassification
     from transformers.utils import logging as hf_logging
@@ -28,7 +28,8 @@ def load_classifier(model_name_or_path: str, tokenizer, num_labels: int = 2):
         config = AutoConfig.from_pretrained(model_name_or_path, num_labels=num_labels)
         faster_config_(config)                            # the same function, a faster kernel (notebook 03)
         model = AutoModelForSequenceClassification.from_pretrained(   # a saved head of another size is replaced too
-            model_name_or_path, config=config, ignore_mismatched_sizes=True)
+            model_name_or_path, config=config, ignore_mismatched_sizes=True,
+            **({"attn_implementation": attn_implementation} if attn_implementation else {}))   # None: 🤗's choice (sdpa)
     except Exception as e:
         raise LoadError(_model_load_message(str(model_name_or_path), e)) from None
     finally:
@@ -45,12 +46,12 @@ def load_classifier(model_name_or_path: str, tokenizer, num_labels: int = 2):
     return model
 
 def prepare_model(method: str = "lora", model_name_or_path: str = "gpt2", *, bf16: bool = False,
-                  verbose: bool = True, num_labels: int = 2, **hparams):
+                  verbose: bool = True, num_labels: int = 2, attn_implementation: str | None = None, **hparams):
     "Load `model_name_or_path` for `num_labels`-way classification and apply `method` with `hparams`; returns `(model, tokenizer)`."
     m = get_method(method)
     m.check_hparams(hparams)                              # before anything loads
     tokenizer = load_tokenizer(str(model_name_or_path))
-    model = load_classifier(str(model_name_or_path), tokenizer, num_labels)
+    model = load_classifier(str(model_name_or_path), tokenizer, num_labels, attn_implementation)
     heads = head_names(model)
     net = m.apply(model, tokenizer, bf16=bf16, verbose=verbose, **hparams)
     frozen = [h for h in heads if not all(p.requires_grad for p in model.get_submodule(h).parameters())]
@@ -93,7 +94,7 @@ def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="
           gradient_accumulation_steps: int = 1, text_column: str = "sentence", label_column: str = "label",
           dev_size: int = 0, eval_steps: int = 0, num_train_epochs: float | None = None,
           gradient_checkpointing: bool = False, lr_scheduler_type: str = "linear", optim: str | None = None,
-          max_grad_norm: float = 1.0, fp16: bool = False, report_to: str = "none",
+          max_grad_norm: float = 1.0, fp16: bool = False, report_to: str = "none", attn_implementation: str | None = None,
           verbose: bool = True, **hparams) -> dict:
     "Fine-tune `model` on SST-2 (or the data in `data_dir`) with `method` and its `hparams`, predict validation, write the outputs; returns the metrics."
     from transformers import set_seed
@@ -120,7 +121,7 @@ def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="
     if dev_size: data = hold_out_dev(data, dev_size)
     verbose = verbose and processes()[1] == 0                # under torchrun one process speaks
     net, tokenizer = prepare_model(method, model, bf16=bf16, verbose=verbose, num_labels=data["train"].features["label"].num_classes,
-                                   **hparams)
+                                   attn_implementation=attn_implementation, **hparams)
     return fit(net, tokenizer, data=data, output_dir=output_dir, max_steps=max_steps, batch_size=batch_size,
                lr=m.default_lr if lr is None else lr, seed=seed, eval_batch_size=eval_batch_size,
                max_length=max_length, warmup_ratio=warmup_ratio, weight_decay=weight_decay,
@@ -154,6 +155,9 @@ def build_parser(prog: str = "python -m lora_nb.train") -> tuple[argparse.Argume
     p.add_argument("--resume", action="store_true", help="continue the unfinished run in OUTPUT_DIR/run.incomplete from its last checkpoint")
     p.add_argument("--gradient_accumulation_steps", type=_positive(int), default=1,
                    help="sum the gradients of N batches per optimizer step (a batch of N x --batch_size) (default: 1)")
+    p.add_argument("--attn_implementation", choices=["sdpa", "eager"], default=None,
+                   help="attention kernel: sdpa (PyTorch's scaled_dot_product_attention) or eager (matmul, softmax, matmul); "
+                        "neither is faster everywhere, see benchmarks/attn_probe.txt (default: the model's, sdpa)")
     p.add_argument("--group_by_length", action=argparse.BooleanOptionalAction, default=True,
                    help="batches of similar lengths (the Trainer's length-grouped sampler: little padding) or random ones "
                         "(default: %(default)s)")
@@ -238,7 +242,8 @@ def main(argv: list[str] | None = None) -> None:
               label_column=args.label_column, dev_size=args.dev_size, eval_steps=args.eval_steps,
               num_train_epochs=args.num_train_epochs, warmup_ratio=args.warmup_ratio, weight_decay=args.weight_decay,
               lr_scheduler_type=args.lr_scheduler_type, optim=args.optim, max_grad_norm=args.max_grad_norm,
-              gradient_checkpointing=args.gradient_checkpointing, fp16=args.fp16, report_to=args.report_to, **args.hparams)
+              gradient_checkpointing=args.gradient_checkpointing, fp16=args.fp16, report_to=args.report_to,
+              attn_implementation=args.attn_implementation, **args.hparams)
     except (LoadError, DataError, RunError, ValueError, OSError, KeyboardInterrupt) as e:
         sys.exit(report_error(e, argv))
 
