@@ -1,0 +1,76 @@
+"""Where a LoRA training step's time goes on the CPU: lora_nb's step on the GPT-2-small shape (random weights) at the
+lengths of length-grouped SST-2 batches, against the same step with one cost taken away, in one process, the variants
+alternating (see step_breakdown.txt).
+
+    OMP_NUM_THREADS=2 python benchmarks/step_breakdown.py
+
+- "base matmuls alone": only the frozen layers' matrix multiplies the step needs (forward, and the input gradient in
+  backward), on tensors of the step's shapes: the floor no change to the rest can go below;
+- "no FastDropout": LoRA's and the model's FastDropout layers at p = 0: what their random masks cost (attention
+  dropout stays: at p = 0 sdpa would switch kernels);
+- "GELU -> ReLU": the MLP activation replaced by the cheapest one: what GELU and its gradient cost beyond it.
+The last two change what is computed; they are measurements, not options.
+"""
+import statistics, time
+import torch
+from transformers import GPT2Config, GPT2ForSequenceClassification
+from transformers.utils import logging as hf_logging
+from lora_nb.families import faster_config_
+from lora_nb.fast import use_fast_dropout_
+from lora_nb.inject import inject_lora, cast_lora_bases_
+
+hf_logging.set_verbosity_error()
+LENGTHS, REPS, B = [8, 11, 14, 17, 9, 13, 25, 10], 7, 16      # the batch lengths of compile_probe.py and attn_probe.py
+
+def build(bf16, dropout=True, gelu=True):
+    torch.manual_seed(0)
+    c = GPT2Config(num_labels=2, pad_token_id=50256); faster_config_(c)
+    m = GPT2ForSequenceClassification(c)
+    inject_lora(m, verbose=False); use_fast_dropout_(m)
+    if bf16: cast_lora_bases_(m)
+    if not dropout:
+        for name, mod in m.named_modules():
+            if type(mod).__name__ == "FastDropout" and not name.endswith("attn_dropout"): mod.p = 0.0
+    if not gelu:
+        for blk in m.transformer.h: blk.mlp.act = torch.nn.ReLU()
+    return m.train(), torch.optim.AdamW([p for p in m.parameters() if p.requires_grad], lr=1e-4)
+
+def step_seconds(model, opt, bf16):
+    t = time.perf_counter()
+    for i, T in enumerate(LENGTHS):
+        g = torch.Generator().manual_seed(i)
+        batch = dict(input_ids=torch.randint(0, 50000, (B, T), generator=g), attention_mask=torch.ones(B, T, dtype=torch.long),
+                     labels=torch.randint(0, 2, (B,), generator=g))
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16): loss = model(**batch).loss
+        loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
+    return (time.perf_counter() - t) / len(LENGTHS)
+
+def matmuls_seconds(bf16):
+    "The 12 layers' frozen matmuls of one step: forward x @ W (+ bias) and backward dy @ W.T, at each batch length."
+    dt = torch.bfloat16 if bf16 else torch.float32
+    shapes = [(768, 2304), (768, 768), (768, 3072), (3072, 768)]           # c_attn, attn c_proj, c_fc, mlp c_proj
+    W = [(torch.randn(k, n, dtype=dt), torch.randn(n, dtype=dt)) for k, n in shapes]
+    t = time.perf_counter()
+    for T in LENGTHS:
+        for _ in range(12):
+            for w, b in W:
+                x = torch.randn(B * T, w.shape[0], dtype=dt)
+                y = torch.addmm(b, x, w); y @ w.T
+    return (time.perf_counter() - t) / len(LENGTHS)
+
+print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; GPT-2-small shape + lora_nb LoRA (r=8, dropout 0.05, "
+      f"all four targets), FastDropout; batches of {B} x T, T in {LENGTHS} (mean {sum(LENGTHS) / len(LENGTHS):.1f}); "
+      f"seconds per step, median of {REPS} alternating repetitions\n")
+print("| precision | whole step | base matmuls alone | no FastDropout | GELU -> ReLU | matmuls' share | masks' share | GELU's share |")
+print("|---|---|---|---|---|---|---|---|")
+for bf16 in (False, True):
+    models = {"whole": build(bf16), "no dropout": build(bf16, dropout=False), "no gelu": build(bf16, gelu=False)}
+    for m, o in models.values(): step_seconds(m, o, bf16)                 # warm up
+    matmuls_seconds(bf16)
+    res = {k: [] for k in [*models, "matmuls"]}
+    for rep in range(REPS):
+        for k in (list(res) if rep % 2 == 0 else list(res)[::-1]):
+            res[k].append(matmuls_seconds(bf16) if k == "matmuls" else step_seconds(*models[k], bf16))
+    w, mm, nd, ng = (statistics.median(res[k]) for k in ("whole", "matmuls", "no dropout", "no gelu"))
+    print(f"| {'bf16' if bf16 else 'fp32'} | {w:.3f} | {mm:.3f} | {nd:.3f} | {ng:.3f} | {mm / w:.0%} | {(w - nd) / w:.0%} | "
+          f"{(w - ng) / w:.0%} |", flush=True)
