@@ -290,7 +290,8 @@ def _settings_check(work: Path, settings: dict, resume: bool):
     run_file = work / "run.json"
     if resume:
         saved = json.loads(run_file.read_text()) if run_file.is_file() else {}
-        changed = sorted(k for k in set(saved) | set(settings) if saved.get(k) != settings.get(k))
+        newer = set(settings) - set(saved) if saved else set()   # settings an older lora_nb did not record yet
+        changed = sorted(k for k in (set(saved) | set(settings)) - newer if saved.get(k) != settings.get(k))
         if changed:
             raise RunError(f"--resume: the unfinished run in {work} had other settings ({', '.join(changed)}); "
                            "resume with the same ones, or delete that folder to start afresh")
