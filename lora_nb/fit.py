@@ -16,10 +16,10 @@ from .eval_cls import classification_metrics
 
 # %% auto #0
 __all__ = ['RESULT_FILES', 'WORK_DIR', 'HELD_LOCKS', 'TRAINED_FILE', 'trainable_state_dict', 'atomic_write', 'write_json',
-           'save_tensors', 'save_trainable', 'frozen_fingerprint', 'attention_kernel', 'RunError', 'NonFiniteError',
-           'Interrupted', 'lock_owner', 'check_output_dir', 'run_lock', 'signals_deferred', 'last_checkpoint',
-           'publish', 'predict_logits', 'PaddingCounter', 'peak_memory_mb', 'enable_gradient_checkpointing_',
-           'trainer_options', 'epochs_to_steps', 'processes', 'fit']
+           'save_tensors', 'save_trainable', 'frozen_fingerprint', 'hf_model', 'attention_kernel', 'RunError',
+           'NonFiniteError', 'Interrupted', 'lock_owner', 'check_output_dir', 'run_lock', 'signals_deferred',
+           'last_checkpoint', 'publish', 'predict_logits', 'PaddingCounter', 'peak_memory_mb',
+           'enable_gradient_checkpointing_', 'trainer_options', 'epochs_to_steps', 'processes', 'fit']
 
 # %% ../nbs/07_fit.ipynb #6438af94
 def trainable_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
@@ -67,10 +67,14 @@ def frozen_fingerprint(model: nn.Module) -> str:
         h.update(p.detach().to("cpu", torch.bfloat16).contiguous().view(torch.int16).numpy().tobytes())
     return h.hexdigest()
 
+def hf_model(model: nn.Module) -> nn.Module | None:
+    "The outermost 🤗 `PreTrainedModel` inside `model` (itself, or the one a method wrapped, as prompt tuning does); `None` if there is none."
+    from transformers import PreTrainedModel
+    return next((m for m in model.modules() if isinstance(m, PreTrainedModel)), None)   # modules come parents first
+
 def attention_kernel(model: nn.Module) -> str | None:
     "The attention implementation the 🤗 model inside `model` runs (`sdpa`, `eager`, ...); `None` for other models."
-    return next((m.config._attn_implementation for m in model.modules()
-                 if hasattr(getattr(m, "config", None), "_attn_implementation")), None)
+    return getattr(getattr(hf_model(model), "config", None), "_attn_implementation", None)
 
 # %% ../nbs/07_fit.ipynb #22dfc234
 RESULT_FILES = ("sst2_val_preds.json", "sst2_val_labels.json", "metrics.json", "train_log.json", "adapter.safetensors",
@@ -262,17 +266,15 @@ def peak_memory_mb() -> tuple[float, str]:
 
 # %% ../nbs/07_fit.ipynb #b0035135
 def enable_gradient_checkpointing_(model: nn.Module) -> list[str]:
-    "Non-reentrant gradient checkpointing in every 🤗 model within `model` (itself, or one a method wraps); returns their names."
-    from transformers import PreTrainedModel
-    found = [(n, m) for n, m in model.named_modules() if isinstance(m, PreTrainedModel) and m.supports_gradient_checkpointing]
-    top = found[:1]                                       # the outermost: modules come parents first
-    if not top: raise ValueError(f"--gradient_checkpointing: {type(model).__name__} holds no 🤗 model that supports gradient checkpointing")
-    for _, m in top:
-        kwargs = {"use_reentrant": False}
-        if hasattr(m, "activation_checkpointing_enable"): m.activation_checkpointing_enable(activation_checkpointing_kwargs=kwargs)
-        else: m.gradient_checkpointing_enable(gradient_checkpointing_kwargs=kwargs)
-        m.config.use_cache = False                        # a cache is recomputed state, pointless while training
-    return [n for n, _ in top]
+    "Non-reentrant gradient checkpointing in the 🤗 model within `model` (itself, or one a method wraps); returns its name."
+    m = hf_model(model)
+    if m is None or not m.supports_gradient_checkpointing:
+        raise ValueError(f"--gradient_checkpointing: {type(model).__name__} holds no 🤗 model that supports gradient checkpointing")
+    kwargs = {"use_reentrant": False}
+    if hasattr(m, "activation_checkpointing_enable"): m.activation_checkpointing_enable(activation_checkpointing_kwargs=kwargs)
+    else: m.gradient_checkpointing_enable(gradient_checkpointing_kwargs=kwargs)
+    m.config.use_cache = False                            # a cache is recomputed state, pointless while training
+    return [n for n, x in model.named_modules() if x is m]
 
 @contextmanager
 def _env(**values):

@@ -8,13 +8,13 @@ import json
 from pathlib import Path
 import torch
 from torch import nn
-from .fit import RunError, WORK_DIR, trainable_state_dict, frozen_fingerprint
+from .fit import RunError, WORK_DIR, trainable_state_dict, frozen_fingerprint, hf_model
 from .inject import lora_layers
 from .methods import METHODS
 from .train import prepare_model, offline_if_unreachable, _is_local
 
 # %% auto #0
-__all__ = ['RUN_FILE', 'WEIGHTS_FILE', 'read_run', 'saved_run', 'load_trained_', 'hf_model', 'load_run']
+__all__ = ['RUN_FILE', 'WEIGHTS_FILE', 'read_run', 'saved_run', 'load_trained_', 'load_run']
 
 # %% ../nbs/16_runs.ipynb #ebf2a221
 RUN_FILE, WEIGHTS_FILE = "run.json", "adapter.safetensors"
@@ -75,11 +75,6 @@ def load_trained_(model: nn.Module, path) -> nn.Module:
     return model
 
 # %% ../nbs/16_runs.ipynb #984a472a
-def hf_model(model: nn.Module) -> nn.Module:
-    "The 🤗 `PreTrainedModel` inside `model` (itself, or the one a method wrapped, as prompt tuning does)."
-    from transformers import PreTrainedModel
-    return next(m for m in model.modules() if isinstance(m, PreTrainedModel))
-
 def load_run(run_dir, model: str | None = None, *, bf16: bool | None = None, device=None,
              verbose: bool = False) -> tuple[nn.Module, object]:
     "Rebuild the trained model of the finished run in `run_dir`: `(model, tokenizer)`, in eval mode, labels named."
