@@ -22,6 +22,7 @@ from lora_nb.inject import inject_lora, merge_lora_, cast_lora_bases_, count_par
 from lora_nb.adapters import inject_adapters
 from lora_nb.prompt import SoftPromptClassifier
 from lora_nb.full import prepare_full_finetune
+from lora_nb.methods import _positive          # argparse type: a number > 0, refused in one line otherwise
 
 hf_logging.set_verbosity_error()
 DEV = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -147,9 +148,9 @@ def plot(R: dict, path: Path):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--reps", type=int, default=7)
-    p.add_argument("--batch_size", type=int, default=16)
-    p.add_argument("--seq_len", type=int, default=32, help="padded length of the batch (SST-2 batches of 16: ~25-40 GPT-2 tokens)")
+    p.add_argument("--reps", type=_positive(int), default=7)
+    p.add_argument("--batch_size", type=_positive(int), default=16)
+    p.add_argument("--seq_len", type=_positive(int), default=32, help="padded length of the batch (SST-2 batches of 16: ~25-40 GPT-2 tokens)")
     p.add_argument("--out", default="benchmarks/results")
     p.add_argument("--skip", nargs="*", default=[], choices=["peft", "methods", "inference", "bf16"])
     args = p.parse_args(argv)
