@@ -18,6 +18,7 @@ from transformers.utils import logging as hf_logging
 from lora_nb.families import faster_config_
 from lora_nb.fast import use_fast_dropout_
 from lora_nb.inject import inject_lora, cast_lora_bases_
+from bench import frozen_matmuls                      # benchmarks/bench.py: the step's frozen matmuls alone
 
 hf_logging.set_verbosity_error()
 LENGTHS, REPS, B = [8, 11, 14, 17, 9, 13, 25, 10], 7, 16      # the batch lengths of compile_probe.py and attn_probe.py
@@ -45,32 +46,31 @@ def step_seconds(model, opt, bf16):
         loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
     return (time.perf_counter() - t) / len(LENGTHS)
 
-def matmuls_seconds(bf16):
-    "The 12 layers' frozen matmuls of one step: forward x @ W (+ bias) and backward dy @ W.T, at each batch length."
-    dt = torch.bfloat16 if bf16 else torch.float32
-    shapes = [(768, 2304), (768, 768), (768, 3072), (3072, 768)]           # c_attn, attn c_proj, c_fc, mlp c_proj
-    W = [(torch.randn(k, n, dtype=dt), torch.randn(n, dtype=dt)) for k, n in shapes]
+def matmuls_seconds(matmuls) -> float:
+    "Seconds per step of the frozen matmuls alone: `matmuls` holds one `bench.frozen_matmuls` callable per batch length."
     t = time.perf_counter()
-    for T in LENGTHS:
-        for _ in range(12):
-            for w, b in W:
-                x = torch.randn(B * T, w.shape[0], dtype=dt)
-                y = torch.addmm(b, x, w); y @ w.T
-    return (time.perf_counter() - t) / len(LENGTHS)
+    for run in matmuls: run()
+    return (time.perf_counter() - t) / len(matmuls)
 
-print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; GPT-2-small shape + lora_nb LoRA (r=8, dropout 0.05, "
-      f"all four targets), FastDropout; batches of {B} x T, T in {LENGTHS} (mean {sum(LENGTHS) / len(LENGTHS):.1f}); "
-      f"seconds per step, median of {REPS} alternating repetitions\n")
-print("| precision | whole step | base matmuls alone | no FastDropout | GELU -> ReLU | matmuls' share | masks' share | GELU's share |")
-print("|---|---|---|---|---|---|---|---|")
-for bf16 in (False, True):
-    models = {"whole": build(bf16), "no dropout": build(bf16, dropout=False), "no gelu": build(bf16, gelu=False)}
-    for m, o in models.values(): step_seconds(m, o, bf16)                 # warm up
-    matmuls_seconds(bf16)
-    res = {k: [] for k in [*models, "matmuls"]}
-    for rep in range(REPS):
-        for k in (list(res) if rep % 2 == 0 else list(res)[::-1]):
-            res[k].append(matmuls_seconds(bf16) if k == "matmuls" else step_seconds(*models[k], bf16))
-    w, mm, nd, ng = (statistics.median(res[k]) for k in ("whole", "matmuls", "no dropout", "no gelu"))
-    print(f"| {'bf16' if bf16 else 'fp32'} | {w:.3f} | {mm:.3f} | {nd:.3f} | {ng:.3f} | {mm / w:.0%} | {(w - nd) / w:.0%} | "
-          f"{(w - ng) / w:.0%} |", flush=True)
+def main():
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; GPT-2-small shape + lora_nb LoRA (r=8, dropout 0.05, "
+          f"all four targets), FastDropout; batches of {B} x T, T in {LENGTHS} (mean {sum(LENGTHS) / len(LENGTHS):.1f}); "
+          f"seconds per step, median of {REPS} alternating repetitions\n")
+    print("| precision | whole step | base matmuls alone | no FastDropout | GELU -> ReLU | matmuls' share | masks' share | GELU's share |")
+    print("|---|---|---|---|---|---|---|---|")
+    for bf16 in (False, True):
+        models = {"whole": build(bf16), "no dropout": build(bf16, dropout=False), "no gelu": build(bf16, gelu=False)}
+        # the frozen layers' forward x @ W + b and backward dy @ W.T at each batch length, inputs made beforehand
+        matmuls = [frozen_matmuls(torch.bfloat16 if bf16 else torch.float32, B * T)[0] for T in LENGTHS]
+        for m, o in models.values(): step_seconds(m, o, bf16)                 # warm up
+        matmuls_seconds(matmuls)
+        res = {k: [] for k in [*models, "matmuls"]}
+        for rep in range(REPS):
+            for k in (list(res) if rep % 2 == 0 else list(res)[::-1]):
+                res[k].append(matmuls_seconds(matmuls) if k == "matmuls" else step_seconds(*models[k], bf16))
+        w, mm, nd, ng = (statistics.median(res[k]) for k in ("whole", "matmuls", "no dropout", "no gelu"))
+        print(f"| {'bf16' if bf16 else 'fp32'} | {w:.3f} | {mm:.3f} | {nd:.3f} | {ng:.3f} | {mm / w:.0%} | {(w - nd) / w:.0%} | "
+              f"{(w - ng) / w:.0%} |", flush=True)
+
+if __name__ == "__main__":
+    main()
