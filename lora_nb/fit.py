@@ -232,19 +232,26 @@ def _rows(tokenized) -> list[dict]:
 
 @torch.no_grad()
 def predict_logits(model, tokenized, tokenizer, batch_size: int = 64, sort_by_length: bool = True,
-                   bf16: bool = False, fp16: bool = False) -> torch.Tensor:
-    "Logits of `model` for every example of `tokenized` (a tokenized split or a list of encodings), in input order; `bf16`/`fp16`: under that autocast."
+                   bf16: bool = False, fp16: bool = False, shard: tuple[int, int] = (0, 1)) -> torch.Tensor:
+    "Logits of `model` for every example of `tokenized` (a tokenized split or a list of encodings), in input order; `bf16`/`fp16`: under that autocast; `shard=(rank, processes)`: this process predicts every `processes`-th batch, and every process gets all the logits."
+    rank, processes = shard
     was_training = model.training
     model.eval()
     device = next(model.parameters()).device
     rows, collate = _rows(tokenized), collate_fn(tokenizer)
     order = sorted(range(len(rows)), key=lambda i: -len(rows[i]["input_ids"])) if sort_by_length else list(range(len(rows)))
+    starts = range(0, len(rows), batch_size)
     out = []
-    for i in range(0, len(rows), batch_size):
+    for i in starts[rank::processes]:
         batch = collate([rows[j] for j in order[i:i + batch_size]])
         with torch.autocast(device.type, dtype=torch.float16 if fp16 else torch.bfloat16, enabled=bf16 or fp16):
             out.append(model(**{k: v.to(device) for k, v in batch.items()}).logits.float().cpu())
     model.train(was_training)
+    if processes > 1:                                     # batch k was predicted by process k % processes
+        import torch.distributed as dist
+        parts = [None] * processes
+        dist.all_gather_object(parts, out)
+        out = [parts[k % processes][k // processes] for k in range(len(starts))]
     logits = torch.cat(out) if out else torch.empty(0, 0)
     return logits[torch.argsort(torch.tensor(order))] if out else logits
 
@@ -437,13 +444,18 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
         if world_size > 1:                                    # every process padded its own batches: count them all
             counts = trainer.accelerator.reduce(torch.tensor([collator.slots, collator.tokens], device=trainer.args.device), "sum")
             collator.slots, collator.tokens = counts.tolist()
-        if not main: return {"rank": rank, "world_size": world_size}   # the other processes are done: rank 0 predicts
         peak_mb, peak_kind = peak_memory_mb()
         from accelerate.utils import extract_model_from_parallel
         extract_model_from_parallel(model, keep_fp32_wrapper=False)   # undo the Trainer's autocast patch of forward
+        predict = lambda split: predict_logits(model, tokenized[split], tokenizer, eval_batch_size, bf16=bf16, fp16=fp16,
+                                               shard=(rank, world_size))   # each process a share of the batches
+        dev_logits = predict("dev") if has_dev else None      # the dev split of the final (with eval_steps: the best) model
+        started = time.perf_counter()
+        logits = predict("validation")
+        predict_seconds = time.perf_counter() - started
+        if not main: return {"rank": rank, "world_size": world_size}   # the other processes are done: rank 0 writes
         dev = {}
-        if has_dev:                                           # the dev split of the final (with eval_steps: the best) model
-            dev_logits = predict_logits(model, tokenized["dev"], tokenizer, eval_batch_size, bf16=bf16, fp16=fp16)
+        if has_dev:
             dev = {f"dev_{k}": v for k, v in classification_metrics(dev_logits.argmax(-1).tolist(),
                                                                     list(tokenized["dev"]["label"]), num_labels).items()}
         if eval_steps:
@@ -451,9 +463,6 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
                                 for e in trainer.state.log_history if "eval_accuracy" in e]
             dev["best_step"] = int(Path(trainer.state.best_model_checkpoint).name.split("-")[1]) \
                 if trainer.state.best_model_checkpoint else None
-        started = time.perf_counter()
-        logits = predict_logits(model, tokenized["validation"], tokenizer, eval_batch_size, bf16=bf16, fp16=fp16)
-        predict_seconds = time.perf_counter() - started
         preds, labels = logits.argmax(-1).tolist(), list(tokenized["validation"]["label"])
         run = {**settings, "eval_batch_size": eval_batch_size, "label_names": list(names),
                "data": data_fingerprint(data), "frozen_sha256": frozen_fingerprint(model), "versions": _versions()}
