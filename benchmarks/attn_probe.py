@@ -14,35 +14,9 @@ process, alternating; train seconds per step and prediction seconds from each ru
 import json, os, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 import torch
-from transformers import GPT2Config, GPT2ForSequenceClassification
-from transformers.utils import logging as hf_logging
-from lora_nb.families import faster_config_
-from lora_nb.fast import use_fast_dropout_
-from lora_nb.inject import inject_lora, cast_lora_bases_
+from step_breakdown import build, batch, step_seconds, LENGTHS as TRAIN_T   # the same model, batches and step
 
-hf_logging.set_verbosity_error()
-TRAIN_T, PREDICT_T, REPS = [8, 11, 14, 17, 9, 13, 25, 10], [14, 20, 26, 34, 48], 5
-
-def build(attn: str, bf16: bool):
-    torch.manual_seed(0)
-    c = GPT2Config(num_labels=2, pad_token_id=50256); faster_config_(c)
-    m = GPT2ForSequenceClassification(c)
-    m.config._attn_implementation = attn                   # what from_pretrained(..., attn_implementation=attn) sets
-    inject_lora(m, verbose=False); use_fast_dropout_(m)
-    if bf16: cast_lora_bases_(m)
-    return m, torch.optim.AdamW([p for p in m.parameters() if p.requires_grad], lr=1e-4)
-
-def batch(n, T, seed):
-    g = torch.Generator().manual_seed(seed)
-    return dict(input_ids=torch.randint(0, 50000, (n, T), generator=g), attention_mask=torch.ones(n, T, dtype=torch.long),
-                labels=torch.randint(0, 2, (n,), generator=g))
-
-def train_seconds(model, opt, bf16):
-    model.train(); t = time.perf_counter()
-    for i, T in enumerate(TRAIN_T):
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16): loss = model(**batch(16, T, i)).loss
-        loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
-    return (time.perf_counter() - t) / len(TRAIN_T)
+PREDICT_T, REPS = [14, 20, 26, 34, 48], 5
 
 def predict_seconds(model, bf16):
     model.eval(); t = time.perf_counter()
@@ -72,21 +46,25 @@ def real(rounds: int, steps: int = 40):
         (ts, ps), (te, pe) = ([statistics.median(x[i] for x in res[p, k]) for i in (0, 1)] for k in ("sdpa", "eager"))
         print(f"| {p} | {ts:.3f} | {te:.3f} | {te / ts:.2f} | {ps:.1f} | {pe:.1f} | {pe / ps:.2f} |", flush=True)
 
-if "--real" in sys.argv:
-    real(int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 2); sys.exit()
+def main():
+    if "--real" in sys.argv:
+        real(int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 2); return
 
-print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; GPT-2-small shape + lora_nb LoRA (r=8, dropout 0.05), "
-      f"FastDropout; train: batches of 16 x T, T in {TRAIN_T}; predict: batches of 64 x T, T in {PREDICT_T}; "
-      f"median of {REPS} alternating repetitions\n")
-print("| precision | what | sdpa s / batch | eager s / batch | eager / sdpa |\n|---|---|---|---|---|")
-for bf16 in (False, True):
-    models = {a: build(a, bf16) for a in ("sdpa", "eager")}
-    for a, (m, o) in models.items(): train_seconds(m, o, bf16); predict_seconds(m, bf16)   # warm up
-    res = {(a, w): [] for a in models for w in ("train", "predict")}
-    for rep in range(REPS):
-        for a in (list(models) if rep % 2 == 0 else list(models)[::-1]):
-            m, o = models[a]
-            res[a, "train"].append(train_seconds(m, o, bf16)); res[a, "predict"].append(predict_seconds(m, bf16))
-    for w in ("train", "predict"):
-        s, e = statistics.median(res["sdpa", w]), statistics.median(res["eager", w])
-        print(f"| {'bf16' if bf16 else 'fp32'} | {w} step | {s:.3f} | {e:.3f} | {e / s:.2f} |", flush=True)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; GPT-2-small shape + lora_nb LoRA (r=8, dropout 0.05), "
+          f"FastDropout; train: batches of 16 x T, T in {TRAIN_T}; predict: batches of 64 x T, T in {PREDICT_T}; "
+          f"median of {REPS} alternating repetitions\n")
+    print("| precision | what | sdpa s / batch | eager s / batch | eager / sdpa |\n|---|---|---|---|---|")
+    for bf16 in (False, True):
+        models = {a: build(bf16, attn=a) for a in ("sdpa", "eager")}
+        for a, (m, o) in models.items(): step_seconds(m, o, bf16); predict_seconds(m, bf16)   # warm up
+        res = {(a, w): [] for a in models for w in ("train", "predict")}
+        for rep in range(REPS):
+            for a in (list(models) if rep % 2 == 0 else list(models)[::-1]):
+                m, o = models[a]
+                res[a, "train"].append(step_seconds(m, o, bf16)); res[a, "predict"].append(predict_seconds(m, bf16))
+        for w in ("train", "predict"):
+            s, e = statistics.median(res["sdpa", w]), statistics.median(res["eager", w])
+            print(f"| {'bf16' if bf16 else 'fp32'} | {w} step | {s:.3f} | {e:.3f} | {e / s:.2f} |", flush=True)
+
+if __name__ == "__main__":
+    main()

@@ -23,10 +23,12 @@ from bench import frozen_matmuls                      # benchmarks/bench.py: the
 hf_logging.set_verbosity_error()
 LENGTHS, REPS, B = [8, 11, 14, 17, 9, 13, 25, 10], 7, 16      # the batch lengths of compile_probe.py and attn_probe.py
 
-def build(bf16, dropout=True, gelu=True):
+def build(bf16, dropout=True, gelu=True, attn="sdpa"):
+    "lora_nb's LoRA on the GPT-2-small shape as the runner trains it (seed 0), with its AdamW; the knobs take one cost away."
     torch.manual_seed(0)
     c = GPT2Config(num_labels=2, pad_token_id=50256); faster_config_(c)
     m = GPT2ForSequenceClassification(c)
+    m.config._attn_implementation = attn                   # what from_pretrained(..., attn_implementation=attn) sets
     inject_lora(m, verbose=False); use_fast_dropout_(m)
     if bf16: cast_lora_bases_(m)
     if not dropout:
@@ -36,13 +38,17 @@ def build(bf16, dropout=True, gelu=True):
         for blk in m.transformer.h: blk.mlp.act = torch.nn.ReLU()
     return m.train(), torch.optim.AdamW([p for p in m.parameters() if p.requires_grad], lr=1e-4)
 
+def batch(n, T, seed):
+    "An unpadded batch of `n` random sentences of `T` tokens, with labels."
+    g = torch.Generator().manual_seed(seed)
+    return dict(input_ids=torch.randint(0, 50000, (n, T), generator=g), attention_mask=torch.ones(n, T, dtype=torch.long),
+                labels=torch.randint(0, 2, (n,), generator=g))
+
 def step_seconds(model, opt, bf16):
-    t = time.perf_counter()
+    "Seconds per training step (forward, backward, AdamW) over the batches of `LENGTHS`."
+    model.train(); t = time.perf_counter()
     for i, T in enumerate(LENGTHS):
-        g = torch.Generator().manual_seed(i)
-        batch = dict(input_ids=torch.randint(0, 50000, (B, T), generator=g), attention_mask=torch.ones(B, T, dtype=torch.long),
-                     labels=torch.randint(0, 2, (B,), generator=g))
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16): loss = model(**batch).loss
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16): loss = model(**batch(B, T, i)).loss
         loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
     return (time.perf_counter() - t) / len(LENGTHS)
 
