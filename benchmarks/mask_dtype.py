@@ -8,7 +8,7 @@ A uint8 mask is 1 byte an element, but each multiply that applies it (forward, a
 to the input's dtype; a mask in the input's dtype needs no conversion and takes 4 bytes (fp32) or 2 (bf16). The two
 give the same bits: the script checks that both models hold the same weights after the same seeded steps.
 """
-import statistics, types
+import argparse, statistics, types
 import torch
 from lora_nb.fast import FastDropout
 from step_breakdown import B, LENGTHS, REPS, build, step_seconds   # benchmarks/step_breakdown.py: model, batches, step
@@ -52,4 +52,5 @@ def main():
               f"{bytes_per_step[same] / 2**20:.0f} |", flush=True)
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     main()
