@@ -8,9 +8,10 @@ import csv
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['SPLITS', 'SST2_HUB_ID', 'EXTENSIONS', 'SST2_LABELS', 'LoadError', 'DataError', 'find_split_file', 'read_table',
-           'check_frame', 'check_sst2_frame', 'label_names_of', 'load_text_classification', 'load_sst2', 'hold_out_dev',
-           'load_tokenizer', 'ensure_pad_token', 'tokenize_sst2', 'collate_fn', 'data_fingerprint']
+__all__ = ['SPLITS', 'SST2_HUB_ID', 'EXTENSIONS', 'SST2_LABELS', 'SST2_VALIDATION_SHA256', 'LoadError', 'DataError',
+           'find_split_file', 'read_table', 'check_frame', 'check_sst2_frame', 'is_glue_sst2', 'parse_label_names',
+           'label_names_of', 'load_text_classification', 'load_sst2', 'hold_out_dev', 'load_tokenizer',
+           'ensure_pad_token', 'tokenize_sst2', 'collate_fn', 'data_fingerprint']
 
 # %% ../nbs/05_data.ipynb #37e5bdb2
 SPLITS = ("train", "validation")
@@ -53,6 +54,7 @@ def read_table(path) -> pd.DataFrame:
 
 # %% ../nbs/05_data.ipynb #824dd3ce
 SST2_LABELS = ("negative", "positive")     # label 0, label 1
+SST2_VALIDATION_SHA256 = "357a99d8042dea9217f4d51d9a5d60ad4f964c60aa08dc17b7b06d2879936437"   # GLUE's 872 rows, see below
 
 def _row_error(source: str, bad: pd.Series, values: pd.Series, what: str) -> DataError:
     "A `DataError` naming the first bad row (1-based, as a spreadsheet shows it), its value, and how many are bad."
@@ -93,17 +95,40 @@ def check_sst2_frame(df: pd.DataFrame, source: str) -> pd.DataFrame:
     if bad.any(): raise _row_error(source, bad, df["label"], "SST-2 labels must be 0 or 1")
     return frame
 
-def label_names_of(frames: dict[str, pd.DataFrame], sources: dict[str, str]) -> list[str]:
-    "The class names of checked frames (`train` decides them), after checking every split's labels against them."
-    train = frames["train"]["label"]
+def is_glue_sst2(frames: dict[str, pd.DataFrame]) -> bool:
+    "Whether the checked `validation` frame is GLUE SST-2's validation split, sentence for sentence and label for label."
+    import hashlib
+    v = frames["validation"]
+    if len(v) != 872 or v["label"].dtype.kind not in "iu": return False
+    h = hashlib.sha256()
+    for s, y in zip(v["sentence"], v["label"]): h.update(f"{y}\t{s}\n".encode())
+    return h.hexdigest() == SST2_VALIDATION_SHA256
+
+def parse_label_names(names) -> list[str] | None:
+    "`label_names` as a list: `'ham,spam'` or `['ham', 'spam']`; `None` stays `None`. Names must be distinct and non-empty."
+    if names is None: return None
+    out = [n.strip() for n in names.split(",")] if isinstance(names, str) else [str(n).strip() for n in names]
+    if len(out) < 2 or "" in out or len(set(out)) < len(out):
+        raise ValueError(f"--label_names {','.join(out)!r}: give two or more distinct, non-empty names, comma-separated, in id order")
+    return out
+
+def label_names_of(frames: dict[str, pd.DataFrame], sources: dict[str, str], label_names=None) -> list[str]:
+    "The class names of checked frames (`train` decides them, or `label_names`), after checking every split's labels against them."
+    train, given = frames["train"]["label"], parse_label_names(label_names)
     if train.dtype.kind in "iu":
         k = int(train.max()) + 1
         if (gaps := sorted(set(range(k)) - set(train.tolist()))):
             raise DataError(f"{sources['train']}: class ids {gaps[:5]} never occur although ids go up to {k - 1}; "
                             "number the classes 0 .. K-1")
-        names = list(SST2_LABELS) if k == 2 else [str(i) for i in range(k)]
+        if given is not None and len(given) != k:
+            raise DataError(f"--label_names gives {len(given)} names but {sources['train']} has class ids 0 .. {k - 1}: give {k}")
+        names = given or (list(SST2_LABELS) if is_glue_sst2(frames) else [f"LABEL_{i}" for i in range(k)])
     else:
         names = sorted(set(train))
+        if given is not None:
+            if (unnamed := [n for n in names if n not in given]):
+                raise DataError(f"{sources['train']}: label(s) {unnamed[:5]} are not among --label_names {','.join(given)}")
+            names = given                                   # their order gives the ids
     if len(names) < 2: raise DataError(f"{sources['train']}: every row has the same label {names[0]!r}; a classifier needs two classes or more")
     for split, frame in frames.items():
         y = frame["label"]
@@ -122,7 +147,7 @@ def _to_dataset(frame: pd.DataFrame, names: list[str]):
                                preserve_index=False)
 
 # %% ../nbs/05_data.ipynb #6929419f
-def load_text_classification(data_dir, text_column: str = "sentence", label_column: str = "label"):
+def load_text_classification(data_dir, text_column: str = "sentence", label_column: str = "label", label_names=None):
     "`train` and `validation` files in `data_dir` as a `DatasetDict` of `sentence` and `label` (a `ClassLabel`), checked."
     from datasets import DatasetDict
     paths = {s: find_split_file(data_dir, s) for s in SPLITS}
@@ -131,13 +156,15 @@ def load_text_classification(data_dir, text_column: str = "sentence", label_colu
     if len(set(kinds.values())) > 1:
         raise DataError(f"{paths['validation']}: its labels are {'class ids' if kinds['validation'] else 'names'} but those of "
                         f"{paths['train']} are {'class ids' if kinds['train'] else 'names'}; use the same in both")
-    names = label_names_of(frames, {s: str(p) for s, p in paths.items()})
+    names = label_names_of(frames, {s: str(p) for s, p in paths.items()}, label_names)
     return DatasetDict({s: _to_dataset(f, names) for s, f in frames.items()})
 
-def load_sst2(data_dir=None, text_column: str = "sentence", label_column: str = "label"):
+def load_sst2(data_dir=None, text_column: str = "sentence", label_column: str = "label", label_names=None):
     "SST-2 `train` and `validation` (`sentence`, `label`) from the Hub; with `data_dir`, those files (any classification data)."
     from datasets import load_dataset
-    if data_dir is not None: return load_text_classification(data_dir, text_column, label_column)
+    if data_dir is not None: return load_text_classification(data_dir, text_column, label_column, label_names)
+    names = parse_label_names(label_names) or list(SST2_LABELS)
+    if len(names) != 2: raise ValueError(f"--label_names: SST-2 has 2 classes, got {len(names)} names")
     try:
         hub = load_dataset(*SST2_HUB_ID)
     except Exception as e:
@@ -145,7 +172,7 @@ def load_sst2(data_dir=None, text_column: str = "sentence", label_column: str = 
                         "Pass --data_dir DIR, a directory with train and validation files "
                         "(TSV 'sentence<TAB>label' as in GLUE, CSV, JSON lines or Parquet).") from None
     from datasets import DatasetDict
-    return DatasetDict({s: _to_dataset(check_sst2_frame(hub[s].to_pandas(), f"hub:{s}"), list(SST2_LABELS)) for s in SPLITS})
+    return DatasetDict({s: _to_dataset(check_sst2_frame(hub[s].to_pandas(), f"hub:{s}"), names) for s in SPLITS})
 
 # %% ../nbs/05_data.ipynb #729a6195
 def hold_out_dev(ds, size: int, seed: int = 0):

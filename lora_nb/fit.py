@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 import torch
 from torch import nn
-from .data import load_sst2, tokenize_sst2, collate_fn, data_fingerprint, SST2_LABELS
+from .data import load_sst2, tokenize_sst2, collate_fn, data_fingerprint
 from .fast import use_fast_dropout_
 from .inject import count_parameters
 from .eval_cls import classification_metrics
@@ -381,7 +381,8 @@ def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="ru
         if num_train_epochs is not None:
             max_steps = epochs_to_steps(num_train_epochs, len(data["train"]), batch_size, gradient_accumulation_steps, world_size)
         if eval_steps: save_steps = eval_steps                # the best checkpoint is one of the evaluated ones
-        names = label_names or getattr(data["train"].features["label"], "names", None) or list(SST2_LABELS)
+        names = label_names or getattr(data["train"].features["label"], "names", None) or \
+            [f"LABEL_{i}" for i in range(max(data["train"]["label"]) + 1)]
         if main and not resume and work.exists(): shutil.rmtree(work)   # a failed run's partial log, with no checkpoint
         if main: work.mkdir(exist_ok=True)
         settings = {**(run_info or {}), "max_steps": max_steps, "batch_size": batch_size, "lr": lr, "seed": seed,

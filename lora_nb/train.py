@@ -6,7 +6,7 @@
 from __future__ import annotations
 import argparse, os, signal, sys, threading, traceback
 from pathlib import Path
-from .data import LoadError, DataError, load_sst2, load_tokenizer, hold_out_dev, _model_load_message
+from .data import LoadError, DataError, load_sst2, load_tokenizer, hold_out_dev, parse_label_names, _model_load_message
 from .families import family_of, head_names, faster_config_
 from .fit import fit, RunError, check_output_dir, trainer_options, processes, HELD_LOCKS   # `from lora_nb.train import fit` works too
 from .eval_cls import CLIParser
@@ -95,7 +95,7 @@ def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="
           dev_size: int = 0, eval_steps: int = 0, num_train_epochs: float | None = None,
           gradient_checkpointing: bool = False, lr_scheduler_type: str = "linear", optim: str | None = None,
           max_grad_norm: float = 1.0, fp16: bool = False, report_to: str = "none", attn_implementation: str | None = None,
-          verbose: bool = True, **hparams) -> dict:
+          label_names: list[str] | str | None = None, verbose: bool = True, **hparams) -> dict:
     "Fine-tune `model` on SST-2 (or the data in `data_dir`) with `method` and its `hparams`, predict validation, write the outputs; returns the metrics."
     from transformers import set_seed
     m = get_method(method)
@@ -117,7 +117,8 @@ def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="
     if positions and max_length > positions:
         raise ValueError(f"--max_length {max_length} is longer than the model's {positions} positions; pass --max_length {positions} or less")
     set_seed(seed)                                        # the head, LoRA's A; the Trainer reseeds for data order and dropout
-    data = load_sst2(data_dir, text_column, label_column)  # data first: a bad --data_dir fails before the model loads
+    label_names = parse_label_names(label_names)
+    data = load_sst2(data_dir, text_column, label_column, label_names)  # data first: a bad --data_dir fails before the model loads
     if dev_size: data = hold_out_dev(data, dev_size)
     verbose = verbose and processes()[1] == 0                # under torchrun one process speaks
     net, tokenizer = prepare_model(method, model, bf16=bf16, verbose=verbose, num_labels=data["train"].features["label"].num_classes,
@@ -165,6 +166,9 @@ def build_parser(prog: str = "python -m lora_nb.train") -> tuple[argparse.Argume
     d.add_argument("--text_column", default="sentence", help="the text column of the files in --data_dir (default: sentence)")
     d.add_argument("--label_column", default="label",
                    help="their label column: class ids 0..K-1 or label names; K classes from the training split (default: label)")
+    d.add_argument("--label_names", default=None, metavar="NAME,NAME,...",
+                   help="names of the classes in id order, e.g. ham,spam (default: the names in the files; for class ids "
+                        "LABEL_0, LABEL_1, ..., and SST-2's negative,positive for GLUE SST-2)")
     d.add_argument("--dev_size", type=int, default=0,
                    help="hold this many training examples out as a fixed, stratified dev split, scored at the end (default: 0)")
     t = p.add_argument_group("the Trainer's knobs (named as in transformers.TrainingArguments)")
@@ -243,7 +247,7 @@ def main(argv: list[str] | None = None) -> None:
               num_train_epochs=args.num_train_epochs, warmup_ratio=args.warmup_ratio, weight_decay=args.weight_decay,
               lr_scheduler_type=args.lr_scheduler_type, optim=args.optim, max_grad_norm=args.max_grad_norm,
               gradient_checkpointing=args.gradient_checkpointing, fp16=args.fp16, report_to=args.report_to,
-              attn_implementation=args.attn_implementation, **args.hparams)
+              attn_implementation=args.attn_implementation, label_names=args.label_names, **args.hparams)
     except (LoadError, DataError, RunError, ValueError, OSError, KeyboardInterrupt) as e:
         sys.exit(report_error(e, argv))
 
