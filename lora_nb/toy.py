@@ -4,13 +4,14 @@
 
 # %% ../nbs/00_toy.ipynb #79f059d9
 from __future__ import annotations
-import random
+import random, sys
 from pathlib import Path
+from typing import NamedTuple
 
 # %% auto #0
 __all__ = ['POSITIVE', 'NEGATIVE', 'FILLER', 'DECODER_TYPES', 'ENCODER_TYPES', 'TOY_MODEL_TYPES', 'TOY_PADDING_SENTENCES',
            'toy_sentences', 'write_toy_sst2', 'toy_tokenizer', 'tiny_config', 'tiny_model', 'save_tiny_model',
-           'padding_gap']
+           'padding_gap', 'CommandResult', 'run_main']
 
 # %% ../nbs/00_toy.ipynb #44dd3b1c
 POSITIVE = "good great wonderful brilliant fun lovely superb enjoyable".split()
@@ -125,3 +126,45 @@ def padding_gap(model, tokenizer, sentences: list[str] | None = None) -> float:
         alone = torch.cat([model(**tokenizer([s], return_tensors="pt")).logits for s in sentences])
     model.train(was_training)
     return (together - alone).abs().max().item()
+
+# %% ../nbs/00_toy.ipynb #0bc44212
+class CommandResult(NamedTuple):
+    "What a finished command shows: its exit status and what it printed (as `subprocess.CompletedProcess` has them)."
+    returncode: int
+    stdout: str
+    stderr: str
+
+def _hub_offline_flags() -> list[tuple[object, str]]:
+    "The (module, attribute) pairs that hold 🤗's offline switch in the modules loaded so far."
+    import sys
+    pairs = [("huggingface_hub.constants", "HF_HUB_OFFLINE"), ("datasets.config", "HF_HUB_OFFLINE"),
+             ("datasets.config", "HF_DATASETS_OFFLINE"), ("transformers.utils.hub", "_is_offline_mode")]
+    return [(sys.modules[m], a) for m, a in pairs if m in sys.modules and hasattr(sys.modules[m], a)]
+
+def run_main(main, *args, env: dict | None = None, offline: bool = True) -> CommandResult:
+    "Call a command's `main(argv)` with `args` in this process, as its console script would run; its `CommandResult`."
+    import contextlib, io, os, signal, threading, traceback
+    env = {**({"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"} if offline else {}), **(env or {})}
+    saved_env = {k: os.environ.get(k) for k in env}
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)} \
+        if threading.current_thread() is threading.main_thread() else {}
+    flags = [(m, a, getattr(m, a)) for m, a in _hub_offline_flags()] if offline else []
+    out, err, code = io.StringIO(), io.StringIO(), 0
+    try:
+        os.environ.update({k: str(v) for k, v in env.items()})
+        for m, a, _ in flags: setattr(m, a, True)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try: main([str(a) for a in args])
+            except SystemExit as e:                    # what the interpreter does with it
+                if e.code is None: code = 0
+                elif isinstance(e.code, int): code = e.code
+                else: print(e.code, file=sys.stderr); code = 1
+            except BaseException:                     # an uncaught error: the traceback a process would print
+                traceback.print_exc(); code = 1
+    finally:
+        for k, v in saved_env.items():
+            if v is None: os.environ.pop(k, None)
+            else: os.environ[k] = v
+        for m, a, v in flags: setattr(m, a, v)
+        for s, h in handlers.items(): signal.signal(s, h)
+    return CommandResult(code, out.getvalue(), err.getvalue())
