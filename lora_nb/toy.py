@@ -127,7 +127,7 @@ def padding_gap(model, tokenizer, sentences: list[str] | None = None) -> float:
     model.train(was_training)
     return (together - alone).abs().max().item()
 
-# %% ../nbs/00_toy.ipynb #0bc44212
+# %% ../nbs/00_toy.ipynb #a6498d5d
 class CommandResult(NamedTuple):
     "What a finished command shows: its exit status and what it printed (as `subprocess.CompletedProcess` has them)."
     returncode: int
@@ -141,7 +141,7 @@ def _hub_offline_flags() -> list[tuple[object, str]]:
              ("datasets.config", "HF_DATASETS_OFFLINE"), ("transformers.utils.hub", "_is_offline_mode")]
     return [(sys.modules[m], a) for m, a in pairs if m in sys.modules and hasattr(sys.modules[m], a)]
 
-def run_main(main, *args, env: dict | None = None, offline: bool = True) -> CommandResult:
+def run_main(main, *args, env: dict | None = None, offline: bool = True, stdin: str = "") -> CommandResult:
     "Call a command's `main(argv)` with `args` in this process, as its console script would run; its `CommandResult`."
     import contextlib, io, os, signal, threading, traceback
     env = {**({"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"} if offline else {}), **(env or {})}
@@ -149,10 +149,11 @@ def run_main(main, *args, env: dict | None = None, offline: bool = True) -> Comm
     handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)} \
         if threading.current_thread() is threading.main_thread() else {}
     flags = [(m, a, getattr(m, a)) for m, a in _hub_offline_flags()] if offline else []
-    out, err, code = io.StringIO(), io.StringIO(), 0
+    out, err, code, saved_stdin = io.StringIO(), io.StringIO(), 0, sys.stdin
     try:
         os.environ.update({k: str(v) for k, v in env.items()})
         for m, a, _ in flags: setattr(m, a, True)
+        sys.stdin = io.StringIO(stdin)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try: main([str(a) for a in args])
             except SystemExit as e:                    # what the interpreter does with it
@@ -167,4 +168,5 @@ def run_main(main, *args, env: dict | None = None, offline: bool = True) -> Comm
             else: os.environ[k] = v
         for m, a, v in flags: setattr(m, a, v)
         for s, h in handlers.items(): signal.signal(s, h)
+        sys.stdin = saved_stdin
     return CommandResult(code, out.getvalue(), err.getvalue())
