@@ -11,7 +11,7 @@ from typing import NamedTuple
 # %% auto #0
 __all__ = ['POSITIVE', 'NEGATIVE', 'FILLER', 'DECODER_TYPES', 'ENCODER_TYPES', 'TOY_MODEL_TYPES', 'TOY_PADDING_SENTENCES',
            'toy_sentences', 'write_toy_sst2', 'toy_tokenizer', 'tiny_config', 'tiny_model', 'save_tiny_model',
-           'padding_gap', 'CommandResult', 'run_main']
+           'padding_gap', 'CommandResult', 'run_main', 'shared_fixture']
 
 # %% ../nbs/00_toy.ipynb #44dd3b1c
 POSITIVE = "good great wonderful brilliant fun lovely superb enjoyable".split()
@@ -170,3 +170,18 @@ def run_main(main, *args, env: dict | None = None, offline: bool = True, stdin: 
         for s, h in handlers.items(): signal.signal(s, h)
         sys.stdin = saved_stdin
     return CommandResult(code, out.getvalue(), err.getvalue())
+
+# %% ../nbs/00_toy.ipynb #487bcd22
+def shared_fixture(name: str, build) -> Path:
+    "The folder `name`, made by `build(path)` once per `$LORA_NB_FIXTURES` (else afresh on every call); treat it as read-only."
+    import os, shutil, tempfile
+    root = os.environ.get("LORA_NB_FIXTURES")
+    if not root:
+        path = Path(tempfile.mkdtemp()) / name; build(path); return path
+    from filelock import FileLock
+    path, done = Path(root) / name, Path(root) / f"{name}.done"
+    with FileLock(str(Path(root) / f"{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(path, ignore_errors=True)           # an interrupted build
+            build(path); done.touch()
+    return path

@@ -14,7 +14,7 @@ from .methods import METHODS, get_method, import_plugins, _positive
 
 # %% auto #0
 __all__ = ['load_classifier', 'prepare_model', 'model_positions', 'offline_if_unreachable', 'train', 'build_parser', 'parse_args',
-           'report_error', 'main']
+           'report_error', 'main', 'toy_lora_run']
 
 # %% ../nbs/12_train.ipynb #41fbfb62
 def load_classifier(model_name_or_path: str, tokenizer, num_labels: int = 2, attn_implementation: str | None = None):
@@ -250,6 +250,16 @@ def main(argv: list[str] | None = None) -> None:
               attn_implementation=args.attn_implementation, label_names=args.label_names, **args.hparams)
     except (LoadError, DataError, RunError, ValueError, OSError, KeyboardInterrupt) as e:
         sys.exit(report_error(e, argv))
+
+# %% ../nbs/12_train.ipynb #a1127c1c
+def toy_lora_run() -> Path:
+    "A shared folder with `tiny-gpt2/`, `toy/` (512 train / 64 validation) and `run/`: a finished LoRA run on them, labels named."
+    from lora_nb.toy import save_tiny_model, write_toy_sst2, shared_fixture
+    def build(path: Path):
+        save_tiny_model(path / "tiny-gpt2", "gpt2"); write_toy_sst2(path / "toy", n_train=512, n_val=64)
+        train("lora", path / "tiny-gpt2", path / "toy", path / "run", max_steps=200, lr=1e-2, save_steps=0, verbose=False,
+              label_names="negative,positive")
+    return shared_fixture("toy-lora-run", build)
 
 # %% ../nbs/12_train.ipynb #a2973c00
 if __name__ == "__main__" and not hasattr(sys, "ps1") and "ipykernel" not in sys.modules: main()
