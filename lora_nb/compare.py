@@ -19,21 +19,29 @@ __all__ = ['COLUMNS', 'train_in_subprocess', 'run_method', 'results_table', 'to_
 COLUMNS = ["method", "status", "accuracy", "f1", "trainable_params", "trainable_pct", "seconds_per_step",
            "train_seconds", "peak_memory_mb", "weights_mb", "lr"]
 
-def train_in_subprocess(output_dir: Path, train_args: list[str]) -> tuple[dict | None, str]:
-    "Run `lora_nb.train --output_dir output_dir *train_args` in a subprocess, its log in `output_dir/train.log`; `(metrics, 'ok')` or `(None, 'failed (exit N): last line')`."
+def train_in_subprocess(output_dir: Path, train_args: list[str], in_process: bool = False) -> tuple[dict | None, str]:
+    "Run `lora_nb.train --output_dir output_dir *train_args` in a subprocess (or through `main` in this one), its log in `output_dir/train.log`; `(metrics, 'ok')` or `(None, 'failed (exit N): last line')`."
     output_dir.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "lora_nb.train", "--output_dir", str(output_dir), *train_args]
-    with open(output_dir / "train.log", "w") as log:
-        proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    if in_process:
+        from lora_nb.toy import run_main
+        from lora_nb.train import main
+        r = run_main(main, "--output_dir", output_dir, *train_args, offline=False)
+        (output_dir / "train.log").write_text(r.stdout + r.stderr)
+        if r.returncode in (130, 143): raise KeyboardInterrupt   # the signal reached this process: stop, as a child's parent would
+        returncode = r.returncode
+    else:
+        cmd = [sys.executable, "-m", "lora_nb.train", "--output_dir", str(output_dir), *train_args]
+        with open(output_dir / "train.log", "w") as log:
+            returncode = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}).returncode
     metrics_file = output_dir / "metrics.json"
-    if proc.returncode != 0 or not metrics_file.is_file():
+    if returncode != 0 or not metrics_file.is_file():
         lines = [l for l in (output_dir / "train.log").read_text(errors="replace").splitlines() if l.strip()]
-        return None, f"failed (exit {proc.returncode}): {lines[-1][:200] if lines else 'no output'}"
+        return None, f"failed (exit {returncode}): {lines[-1][:200] if lines else 'no output'}"
     return json.loads(metrics_file.read_text()), "ok"
 
-def run_method(method: str, output_dir: Path, train_args: list[str]) -> dict:
-    "Train one method in a subprocess; a row of results, failed or not."
-    m, status = train_in_subprocess(output_dir, ["--method", method, *train_args])
+def run_method(method: str, output_dir: Path, train_args: list[str], in_process: bool = False) -> dict:
+    "Train one method in a subprocess (or in this process); a row of results, failed or not."
+    m, status = train_in_subprocess(output_dir, ["--method", method, *train_args], in_process)
     if m is None: return {"method": method, "status": status}
     row = {k: m.get(k) for k in COLUMNS if k in m}
     return {**row, "method": method, "status": "ok", "weights_mb": m["adapter_bytes"] / 2**20}
@@ -86,8 +94,8 @@ def plot_loss_curves(logs: dict[str, list[dict]], path, smooth: int = 8):
 
 # %% ../nbs/14_compare.ipynb #2752c011
 def compare(methods=METHODS, output_dir="runs/compare", max_steps: int = 800, batch_size: int = 16,
-            extra_args: list[str] | None = None, verbose: bool = True) -> pd.DataFrame:
-    "Train each of `methods` (one subprocess each) and write the results table and plots into `output_dir`."
+            extra_args: list[str] | None = None, verbose: bool = True, in_process: bool = False) -> pd.DataFrame:
+    "Train each of `methods` (one subprocess each, or in this process) and write the results table and plots into `output_dir`."
     bad = [m for m in methods if m not in METHODS]
     if bad: raise ValueError(f"unknown method(s) {bad}; choose from {METHODS}")
     output_dir = Path(output_dir)
@@ -96,7 +104,7 @@ def compare(methods=METHODS, output_dir="runs/compare", max_steps: int = 800, ba
     for i, method in enumerate(methods, 1):
         if verbose: print(f"[{i}/{len(methods)}] {method}: training ({output_dir / method}/train.log) ...", flush=True)
         start = time.perf_counter()
-        row = run_method(method, output_dir / method, args)
+        row = run_method(method, output_dir / method, args, in_process)
         rows.append(row)
         log_file = output_dir / method / "train_log.json"
         logs[method] = json.loads(log_file.read_text()) if log_file.is_file() else []

@@ -49,23 +49,23 @@ def _row(job: dict, metrics: dict | None, status: str, cached: bool = False) -> 
     return {**{k: None for k in ROW}, **keep, "method": job["method"], "lr": job["lr"], "seed": job["seed"],
             "stage": job["stage"], "status": status, "cached": cached, "run_dir": job["run_dir"]}
 
-def train_run(job: dict) -> dict:
-    "Train `job` (method, lr, seed, stage, run_dir, train_args) in a `lora_nb.train` subprocess, or read its finished run; a row."
+def train_run(job: dict, in_process: bool = False) -> dict:
+    "Train `job` (method, lr, seed, stage, run_dir, train_args) in a `lora_nb.train` subprocess (or this process), or read its finished run; a row."
     run_dir = Path(job["run_dir"])
     if (run_dir / "metrics.json").is_file():
         return _row(job, json.loads((run_dir / "metrics.json").read_text()), "ok", cached=True)
     args = ["--method", job["method"], "--lr", str(job["lr"]), "--seed", str(job["seed"]), *job["train_args"]]
     checkpoints = run_dir / "run.incomplete" / "checkpoints"
     if checkpoints.is_dir() and any(checkpoints.iterdir()): args.append("--resume")   # an interrupted run continues
-    metrics, status = train_in_subprocess(run_dir, args)
+    metrics, status = train_in_subprocess(run_dir, args, in_process)
     return _row(job, metrics, status)
 
 # %% ../nbs/19_study.ipynb #b895a490
-EXECUTORS = ("local", "ray")
+EXECUTORS = ("local", "inprocess", "ray")
 
-def run_local(jobs: list[dict]):
-    "Run `jobs` one after another in subprocesses of this machine; yield each row as it finishes."
-    for job in jobs: yield train_run(job)
+def run_local(jobs: list[dict], in_process: bool = False):
+    "Run `jobs` one after another in subprocesses of this machine (or in this process); yield each row as it finishes."
+    for job in jobs: yield train_run(job, in_process)
 
 def run_ray(jobs: list[dict], address: str | None = None, cpus_per_run: float = 1, gpus_per_run: float = 0):
     "Run `jobs` as Ray tasks (on the cluster at `address`, else a local Ray); yield each row as it finishes."
@@ -88,7 +88,7 @@ def run_ray(jobs: list[dict], address: str | None = None, cpus_per_run: float = 
 def execute(jobs: list[dict], executor: str = "local", **options):
     "Rows of `jobs` from the chosen executor, as they finish."
     if executor not in EXECUTORS: raise ValueError(f"--executor {executor!r}: choose one of {EXECUTORS}")
-    return run_local(jobs) if executor == "local" else run_ray(jobs, **options)
+    return run_ray(jobs, **options) if executor == "ray" else run_local(jobs, in_process=executor == "inprocess")
 
 # %% ../nbs/19_study.ipynb #5ee691cc
 def select_lrs(runs: pd.DataFrame, seed: int) -> dict[str, float]:
@@ -230,7 +230,7 @@ def build_parser() -> CLIParser:
     p.add_argument("--max_steps", type=_positive(int), default=800, help="training steps of every run (default: 800)")
     p.add_argument("--batch_size", type=_positive(int), default=16, help="training batch size (default: 16)")
     p.add_argument("--output_dir", default="runs/study", help="where runs and results go (default: runs/study)")
-    p.add_argument("--executor", choices=EXECUTORS, default="local", help="local subprocesses, or Ray tasks (default: local)")
+    p.add_argument("--executor", choices=EXECUTORS, default="local", help="local subprocesses, this process, or Ray tasks (default: local)")
     p.add_argument("--ray_address", default=None, help="the Ray cluster to join ('auto': this machine's); default: a local Ray")
     p.add_argument("--cpus_per_run", type=_positive(float), default=1, help="CPUs a Ray task asks for (default: 1)")
     p.add_argument("--gpus_per_run", type=float, default=0, help="GPUs a Ray task asks for (default: 0)")
