@@ -171,7 +171,7 @@ def run_main(main, *args, env: dict | None = None, offline: bool = True, stdin: 
         sys.stdin = saved_stdin
     return CommandResult(code, out.getvalue(), err.getvalue())
 
-# %% ../nbs/00_toy.ipynb #917742e7
+# %% ../nbs/00_toy.ipynb #4f161bb3
 def shared_fixture(name: str, build) -> Path:
     "The folder `name`, made by `build(path)` once per `$LORA_NB_FIXTURES` (else afresh on every call); treat it as read-only."
     import os, shutil, tempfile

@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> None:
     except (LoadError, DataError, RunError, ValueError, OSError, KeyboardInterrupt) as e:
         sys.exit(report_error(e, argv))
 
-# %% ../nbs/12_train.ipynb #3fccd43f
+# %% ../nbs/12_train.ipynb #7c19138d
 def toy_lora_run() -> Path:
     "A shared folder with `tiny-gpt2/`, `toy/` (512 train / 64 validation) and `run/`: a finished LoRA run on them, labels named."
     from lora_nb.toy import save_tiny_model, write_toy_sst2, shared_fixture
