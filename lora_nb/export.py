@@ -12,7 +12,7 @@ from torch import nn
 from .data import LoadError, DataError, load_tokenizer
 from .eval_cls import CLIParser
 from .families import family_of, head_names, linear_layer_names, matches
-from .fit import RunError, save_tensors, trainable_state_dict
+from .fit import RunError, save_tensors, trainable_state_dict, _umask
 from .inject import inject_lora, lora_layers, merge_lora_
 from .layers import LoRALinear
 from .methods import import_plugins
@@ -35,6 +35,8 @@ def new_folder(output_dir):
     tmp = Path(tempfile.mkdtemp(dir=output_dir.parent, prefix=f".{output_dir.name}.", suffix=".partial"))
     try:
         yield tmp
+        mask = _umask()                                   # mkdtemp's folder is private (0700): give it the usual permissions
+        for p in [tmp, *tmp.rglob("*")]: os.chmod(p, (0o777 if p.is_dir() else 0o666) & ~mask)
         if output_dir.exists(): output_dir.rmdir()
         os.rename(tmp, output_dir)
     finally:

@@ -74,13 +74,11 @@ def _is_local(path) -> bool: return Path(path).expanduser().is_dir()
 
 def offline_if_unreachable(timeout: float = 3.0) -> bool:
     "If the Hugging Face Hub cannot be reached, put this process in offline mode (cached files still load, nothing retries)."
-    import socket
-    from urllib.parse import urlparse
     import huggingface_hub.constants as hub
+    from huggingface_hub.utils import get_session
     if hub.HF_HUB_OFFLINE: return False
-    url = urlparse(hub.ENDPOINT)
-    try: socket.create_connection((url.hostname, url.port or (443 if url.scheme == "https" else 80)), timeout=timeout).close()
-    except OSError:
+    try: get_session().head(hub.ENDPOINT, timeout=timeout)   # 🤗's own HTTP client: HTTPS_PROXY and friends apply, as to downloads
+    except Exception:                                        # no answer at all (any HTTP status is an answer)
         hub.HF_HUB_OFFLINE = True; os.environ["HF_HUB_OFFLINE"] = "1"
         if "datasets" in sys.modules:
             import datasets.config; datasets.config.HF_HUB_OFFLINE = True
