@@ -136,9 +136,8 @@ class CommandResult(NamedTuple):
 
 def _hub_offline_flags() -> list[tuple[object, str]]:
     "The (module, attribute) pairs that hold 🤗's offline switch in the modules loaded so far."
-    import sys
     pairs = [("huggingface_hub.constants", "HF_HUB_OFFLINE"), ("datasets.config", "HF_HUB_OFFLINE"),
-             ("datasets.config", "HF_DATASETS_OFFLINE"), ("transformers.utils.hub", "_is_offline_mode")]
+             ("datasets.config", "HF_DATASETS_OFFLINE")]      # transformers asks huggingface_hub
     return [(sys.modules[m], a) for m, a in pairs if m in sys.modules and hasattr(sys.modules[m], a)]
 
 def run_main(main, *args, env: dict | None = None, offline: bool = True, stdin: str = "") -> CommandResult:

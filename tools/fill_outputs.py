@@ -5,7 +5,7 @@
 Each notebook runs top to bottom in a Jupyter kernel, in test mode (`IN_TEST=1`: tiny models, toy data, one torch
 thread), from `nbs/`; cells marked `#| eval: false` (Colab's install cell) or `#| slow` (timings) are skipped, as
 `nbdev_test` skips them. Then every output that is machine-specific or noisy is dropped: stderr (progress bars,
-warnings), any output of a cell marked `#| output: false` or `#| hide`, and any output that mentions the
+warnings), widgets (a progress bar's view carries a random id), the `Trainer`'s progress tables (elapsed times), any output of a cell marked `#| output: false` or `#| hide`, and any output that mentions the
 temporary directory. `nbdev_clean` runs last. Training cells are marked `#| output: false`: their timings differ
 from one machine to the next.
 """
@@ -32,7 +32,9 @@ def fill(path: Path):
     for cell in nb.cells:
         if cell.cell_type != "code": continue
         if DROP.search(cell.source) or SKIP.search(cell.source): cell.outputs = []
-        cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr") and not _mentions_tmp(o)]
+        cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr") and not _mentions_tmp(o)
+                        and "application/vnd.jupyter.widget-view+json" not in o.get("data", {})   # a widget's random id
+                        and "<progress" not in "".join(o.get("data", {}).get("text/html", ""))]   # the Trainer's table: times
     nbformat.write(nb, path)
     print(f"{path}: {sum(len(c.get('outputs', [])) for c in nb.cells)} outputs kept", flush=True)
 
