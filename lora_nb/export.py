@@ -20,8 +20,8 @@ from .runs import load_run, read_run, _fits
 from .train import load_classifier, report_error, _terminate, _is_local, offline_if_unreachable
 
 # %% auto #0
-__all__ = ['FORMATS', 'new_folder', 'unwrap_lora_', 'export_merged', 'peft_adapter', 'export_peft', 'read_peft_config',
-           'load_peft_adapter', 'load_peft', 'main']
+__all__ = ['FORMATS', 'new_folder', 'model_card', 'unwrap_lora_', 'export_merged', 'peft_adapter', 'export_peft',
+           'read_peft_config', 'load_peft_adapter', 'load_peft', 'main']
 
 # %% ../nbs/18_export.ipynb #cf6724f8
 @contextmanager
@@ -41,6 +41,41 @@ def new_folder(output_dir):
         os.rename(tmp, output_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+# %% ../nbs/18_export.ipynb #fb39c4d7
+def model_card(run_dir, kind: str, base: str) -> str:
+    "A `README.md` for an export of the run in `run_dir`: `kind` is `merged` or `peft`, `base` the base model it names."
+    run = read_run(run_dir)
+    metrics_file = Path(run_dir).expanduser() / "metrics.json"
+    m = json.loads(metrics_file.read_text()) if metrics_file.is_file() else {}
+    hp = ", ".join(f"{k}={v}" for k, v in run["hparams"].items() if v is not None) or "none"
+    labels = ", ".join(f"{i} = {n}" for i, n in enumerate(run["label_names"]))
+    load = ('from transformers import pipeline\nclf = pipeline("text-classification", model="THIS_FOLDER")\n'
+            'clf("a gripping, funny film")') if kind == "merged" else \
+           ('from peft import AutoPeftModelForSequenceClassification\nfrom transformers import AutoTokenizer\n'
+            f'model = AutoPeftModelForSequenceClassification.from_pretrained("THIS_FOLDER", num_labels={len(run["label_names"])})\n'
+            'tokenizer = AutoTokenizer.from_pretrained("THIS_FOLDER")')
+    scores = f"accuracy {m['accuracy']:.4f}, F1 {m['f1']:.4f} on {m.get('n', '?')} validation sentences" if "accuracy" in m else "not recorded"
+    return f"""---
+base_model: {base}
+library_name: {"transformers" if kind == "merged" else "peft"}
+pipeline_tag: text-classification
+tags: [lora_nb, {run["method"]}]
+---
+# {run["method"]} fine-tune of {base}
+
+Exported by [lora_nb](https://github.com/lora-nb/lora_nb) ({"LoRA merged into the base weights: a plain 🤗 Transformers model" if kind == "merged" else "an HF PEFT LoRA adapter, with the classification head"}).
+
+- **Labels**: {labels}
+- **Method**: {run["method"]} ({hp})
+- **Training**: {run.get("max_steps")} steps, batch {run.get("batch_size")}, learning rate {run.get("lr")}, seed {run.get("seed")}, max length {run.get("max_length")} tokens{", bf16" if run.get("bf16") else ""}
+- **Data**: sha256 {run.get("data", {}).get("sha256", "?")[:16]}..., sizes {run.get("data", {}).get("sizes", "?")}
+- **Validation**: {scores}
+
+```python
+{load}
+```
+"""
 
 # %% ../nbs/18_export.ipynb #9140e358
 def unwrap_lora_(model: nn.Module) -> nn.Module:
@@ -69,6 +104,7 @@ def export_merged(run_dir, output_dir, model: str | None = None) -> Path:
     with new_folder(output_dir) as tmp:
         net.save_pretrained(tmp)
         tok.save_pretrained(tmp)
+        (tmp / "README.md").write_text(model_card(run_dir, "merged", str(model or read_run(run_dir)["model"])))
     return Path(output_dir)
 
 # %% ../nbs/18_export.ipynb #b0afc4f2
@@ -108,6 +144,8 @@ def export_peft(run_dir, output_dir, model: str | None = None) -> Path:
     with new_folder(output_dir) as tmp:
         (tmp / "adapter_config.json").write_text(json.dumps(config, indent=2) + "\n")
         save_tensors(tensors, tmp / "adapter_model.safetensors")
+        load_tokenizer(config["base_model_name_or_path"]).save_pretrained(tmp)   # the tokenizer travels with the adapter
+        (tmp / "README.md").write_text(model_card(run_dir, "peft", config["base_model_name_or_path"]))
     return Path(output_dir)
 
 # %% ../nbs/18_export.ipynb #abae753a
