@@ -14,7 +14,7 @@ from .methods import METHODS, get_method, import_plugins, _positive
 
 # %% auto #0
 __all__ = ['load_classifier', 'prepare_model', 'model_positions', 'offline_if_unreachable', 'train', 'build_parser', 'parse_args',
-           'report_error', 'main', 'toy_lora_run']
+           'report_error', 'main', 'close_process_group', 'toy_lora_run']
 
 # %% ../nbs/12_train.ipynb #41fbfb62
 def load_classifier(model_name_or_path: str, tokenizer, num_labels: int = 2, attn_implementation: str | None = None):
@@ -248,6 +248,12 @@ def main(argv: list[str] | None = None) -> None:
               attn_implementation=args.attn_implementation, label_names=args.label_names, **args.hparams)
     except (LoadError, DataError, RunError, ValueError, OSError, KeyboardInterrupt) as e:
         sys.exit(report_error(e, argv))
+    close_process_group()
+
+def close_process_group():
+    "Under torchrun, after a finished run: take the process group down now. Left to the interpreter's exit, gloo's threads can abort a process (SIGABRT)."
+    import torch.distributed as dist                       # only on success: after a failure the peers may not come to it
+    if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
 
 # %% ../nbs/12_train.ipynb #7c19138d
 def toy_lora_run() -> Path:
