@@ -11,7 +11,7 @@ from typing import NamedTuple
 # %% auto #0
 __all__ = ['POSITIVE', 'NEGATIVE', 'FILLER', 'DECODER_TYPES', 'ENCODER_TYPES', 'TOY_MODEL_TYPES', 'TOY_PADDING_SENTENCES',
            'toy_sentences', 'write_toy_sst2', 'toy_tokenizer', 'tiny_config', 'tiny_model', 'save_tiny_model',
-           'padding_gap', 'CommandResult', 'run_main', 'shared_fixture']
+           'padding_gap', 'CommandResult', 'run_main', 'run_main_in_fresh_process', 'shared_fixture']
 
 # %% ../nbs/00_toy.ipynb #44dd3b1c
 POSITIVE = "good great wonderful brilliant fun lovely superb enjoyable".split()
@@ -169,6 +169,16 @@ def run_main(main, *args, env: dict | None = None, offline: bool = True, stdin: 
         for s, h in handlers.items(): signal.signal(s, h)
         sys.stdin = saved_stdin
     return CommandResult(code, out.getvalue(), err.getvalue())
+
+def run_main_in_fresh_process(module: str, argvs: list[list], env: dict | None = None) -> list[CommandResult]:
+    "`run_main` of `module`'s `main` once per argv, all in one new Python process with `env` added (e.g. an empty 🤗 cache)."
+    import json, os, subprocess
+    code = (f"import json, sys; from lora_nb.toy import run_main; from {module} import main\n"
+            "print(json.dumps([run_main(main, *a) for a in json.loads(sys.argv[1])]))")
+    p = subprocess.run([sys.executable, "-c", code, json.dumps([[str(a) for a in argv] for argv in argvs])],
+                       capture_output=True, text=True, env={**os.environ, **(env or {})})
+    if p.returncode: raise RuntimeError(f"the fresh process failed: {p.stderr[-2000:]}")
+    return [CommandResult(*r) for r in json.loads(p.stdout.splitlines()[-1])]
 
 # %% ../nbs/00_toy.ipynb #4f161bb3
 def shared_fixture(name: str, build) -> Path:

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import argparse, os, signal, sys, threading, traceback
 from pathlib import Path
-from .data import LoadError, DataError, load_sst2, load_tokenizer, hold_out_dev, parse_label_names, _model_load_message
+from .data import LoadError, DataError, load_sst2, load_tokenizer, hold_out_dev, _model_load_message
 from .families import family_of, head_names, faster_config_
 from .fit import fit, RunError, check_output_dir, trainer_options, processes, HELD_LOCKS   # `from lora_nb.train import fit` works too
 from .eval_cls import CLIParser
@@ -115,7 +115,6 @@ def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="
     if positions and max_length > positions:
         raise ValueError(f"--max_length {max_length} is longer than the model's {positions} positions; pass --max_length {positions} or less")
     set_seed(seed)                                        # the head, LoRA's A; the Trainer reseeds for data order and dropout
-    label_names = parse_label_names(label_names)
     data = load_sst2(data_dir, text_column, label_column, label_names)  # data first: a bad --data_dir fails before the model loads
     if dev_size: data = hold_out_dev(data, dev_size)
     verbose = verbose and processes()[1] == 0                # under torchrun one process speaks
