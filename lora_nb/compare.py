@@ -8,7 +8,7 @@ import json, os, subprocess, sys, time
 from pathlib import Path
 import pandas as pd
 from .methods import METHODS, import_plugins, _positive
-from .fit import atomic_write
+from .rundir import atomic_write
 from .eval_cls import CLIParser
 
 # %% auto #0

@@ -8,7 +8,7 @@ import argparse, json, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['EvalInputError', 'read_label_list', 'classification_metrics', 'CLIParser', 'main']
+__all__ = ['SCRIPTS', 'EvalInputError', 'read_label_list', 'classification_metrics', 'prog_name', 'CLIParser', 'main']
 
 # %% ../nbs/06_eval.ipynb #34f2b56a
 class EvalInputError(ValueError):
@@ -45,9 +45,18 @@ def classification_metrics(preds: list[int], labels: list[int], num_labels: int 
             "f1": float(f1_score(labels, preds, average="binary" if binary else "macro", zero_division=0))}
 
 # %% ../nbs/06_eval.ipynb #001ae04c
+SCRIPTS = {"lora_nb.train": "lora_nb_train", "lora_nb.eval_cls": "lora_nb_eval", "lora_nb.compare": "lora_nb_compare",
+           "lora_nb.predict": "lora_nb_predict", "lora_nb.export": "lora_nb_export", "lora_nb.study": "lora_nb_study"}
+
+def prog_name(prog: str) -> str:
+    "`prog` as the user typed it: the installed script (`lora_nb_train`) when that is what runs, else `prog` (`python -m lora_nb.train`)."
+    script = SCRIPTS.get(prog.removeprefix("python -m "))
+    return script if script and Path(sys.argv[0]).name == script else prog
+
 class CLIParser(argparse.ArgumentParser):
-    "`argparse.ArgumentParser` whose errors are one line, `error: ...`, exit status 2 (no usage block); abbreviations off."
-    def __init__(self, *args, **kwargs): super().__init__(*args, allow_abbrev=False, **kwargs)
+    "`argparse.ArgumentParser` whose errors are one line, `error: ...`, exit status 2 (no usage block); abbreviations off; `usage:` names the command as typed."
+    def __init__(self, *args, prog: str | None = None, **kwargs):
+        super().__init__(*args, prog=prog_name(prog) if prog else None, allow_abbrev=False, **kwargs)
     def error(self, message):
         print(f"error: {message} (see {self.prog} --help)", file=sys.stderr)
         sys.exit(2)

@@ -12,16 +12,17 @@ from torch import nn
 from .data import LoadError, DataError, load_tokenizer
 from .eval_cls import CLIParser
 from .families import family_of, head_names, linear_layer_names, matches
-from .fit import RunError, save_tensors, trainable_state_dict, _umask
+from .rundir import RunError, save_tensors, _umask
+from .fit import trainable_state_dict
 from .inject import inject_lora, lora_layers, merge_lora_
 from .layers import LoRALinear
-from .methods import import_plugins
+from .methods import import_plugins, get_method, unwrap_lora_
 from .runs import load_run, read_run, _fits
 from .train import load_classifier, report_error, _terminate, _is_local, offline_if_unreachable
 
 # %% auto #0
-__all__ = ['FORMATS', 'new_folder', 'model_card', 'unwrap_lora_', 'export_merged', 'peft_adapter', 'export_peft',
-           'read_peft_config', 'load_peft_adapter', 'load_peft', 'main']
+__all__ = ['FORMATS', 'new_folder', 'model_card', 'export_merged', 'peft_adapter', 'export_peft', 'read_peft_config',
+           'load_peft_adapter', 'load_peft', 'main']
 
 # %% ../nbs/18_export.ipynb #cf6724f8
 @contextmanager
@@ -78,13 +79,6 @@ Exported by [lora_nb](https://github.com/lora-nb/lora_nb) ({"LoRA merged into th
 """
 
 # %% ../nbs/18_export.ipynb #9140e358
-def unwrap_lora_(model: nn.Module) -> nn.Module:
-    "Replace every merged LoRA layer of `model` by its base layer, which now holds the update: the plain architecture."
-    for name, m in [(n, m) for n, m in model.named_modules() if isinstance(m, LoRALinear)]:
-        if not m.merged: raise ValueError(f"{name} is not merged: merge_lora_(model) first")
-        model.set_submodule(name, m.base)
-    return model
-
 def _lora_nb_modules(model: nn.Module, but: tuple = ()) -> list[str]:
     "Class names of lora_nb's modules in `model`, leaving out `but` (types) and what is inside them."
     skip = tuple(n + "." for n, m in model.named_modules() if but and isinstance(m, but))
@@ -94,7 +88,8 @@ def _lora_nb_modules(model: nn.Module, but: tuple = ()) -> list[str]:
 def export_merged(run_dir, output_dir, model: str | None = None) -> Path:
     "Write the run's trained model as a standard 🤗 model folder (LoRA merged), loadable without lora_nb."
     net, tok = load_run(run_dir, model, bf16=False)
-    unwrap_lora_(merge_lora_(net))
+    method = get_method(read_run(run_dir)["method"])
+    if method.merge is not None: method.merge(net)        # the method turns its layers into plain ones (LoRA: merge, unwrap)
     if (foreign := _lora_nb_modules(net)):
         method = read_run(run_dir)["method"]
         raise RunError(f"this {method} run cannot become a plain 🤗 Transformers model: it adds layers Transformers does "
@@ -121,7 +116,7 @@ def peft_adapter(run_dir, model: str | None = None) -> tuple[dict, dict[str, tor
     run = read_run(run_dir)
     net, _ = load_run(run_dir, model, bf16=False)
     layers = {n: m for n, m in net.named_modules() if isinstance(m, LoRALinear)}
-    if not layers or _lora_nb_modules(net, but=(LoRALinear,)):
+    if get_method(run["method"]).peft_type != "LORA" or not layers or _lora_nb_modules(net, but=(LoRALinear,)):
         raise RunError(f"only LoRA runs export to PEFT; this is a {run['method']} run. Use --format merged (full "
                        f"fine-tuning), or lora_nb_predict --run_dir {run_dir}")
     (r, alpha), = {(m.r, m.alpha) for m in layers.values()}

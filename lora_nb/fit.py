@@ -4,53 +4,30 @@
 
 # %% ../nbs/07_fit.ipynb #ac4c032d
 from __future__ import annotations
-import contextlib, json, math, os, shutil, signal, sys, tempfile, threading, time
+import json, math, os, signal, sys, tempfile, threading, time
 from contextlib import contextmanager
 from pathlib import Path
 import torch
 from torch import nn
-from .data import load_sst2, tokenize_sst2, collate_fn, data_fingerprint
+from dataclasses import replace
+from .config import RunConfig
+from .rundir import (RunFolder, RunError, Interrupted, RESULT_FILES, WORK_DIR, atomic_write, write_json, save_tensors,
+                            check_output_dir, run_lock, is_locked, last_checkpoint)
+from .data import load_sst2, tokenize_sst2, collate_fn, data_fingerprint, parse_label_names
 from .fast import use_fast_dropout_
 from .inject import count_parameters
 from .eval_cls import classification_metrics
 
 # %% auto #0
-__all__ = ['RESULT_FILES', 'WORK_DIR', 'HELD_LOCKS', 'TRAINED_FILE', 'trainable_state_dict', 'atomic_write', 'write_json',
-           'save_tensors', 'save_trainable', 'frozen_fingerprint', 'hf_model', 'attention_kernel', 'RunError',
-           'NonFiniteError', 'Interrupted', 'lock_owner', 'check_output_dir', 'run_lock', 'signals_deferred',
-           'last_checkpoint', 'publish', 'predict_logits', 'PaddingCounter', 'peak_memory_mb',
-           'enable_gradient_checkpointing_', 'trainer_options', 'epochs_to_steps', 'processes', 'fit']
+__all__ = ['TRAINED_FILE', 'FIT_LR', 'METRICS_SETTINGS', 'trainable_state_dict', 'save_trainable', 'frozen_fingerprint',
+           'hf_model', 'attention_kernel', 'NonFiniteError', 'predict_logits', 'PaddingCounter', 'peak_memory_mb',
+           'enable_gradient_checkpointing_', 'epochs_to_steps', 'processes', 'resolve', 'training_arguments',
+           'make_trainer', 'train_steps', 'dev_scores', 'label_names_in', 'fit']
 
 # %% ../nbs/07_fit.ipynb #6438af94
 def trainable_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
     "The trained tensors of `model` (those with `requires_grad`), detached and contiguous, ready for safetensors."
     return {n: p.detach().contiguous() for n, p in model.named_parameters() if p.requires_grad}
-
-def _umask() -> int:
-    mask = os.umask(0); os.umask(mask)
-    return mask
-
-def atomic_write(path, write):
-    "Call `write(tmp)` on a temporary file beside `path`, then `os.replace` it: readers see the old file or the new, never half."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"); os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())                 # the usual permissions, not mkstemp's private 0600
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
-
-def write_json(path, obj):
-    "Atomically write `obj` as JSON to `path`."
-    atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, indent=1) + "\n"))
-
-def save_tensors(tensors: dict[str, torch.Tensor], path, metadata: dict[str, str] | None = None):
-    "`safetensors.torch.save_file` (with string `metadata` in its header), its I/O errors (a full disk) raised as `OSError`."
-    from safetensors import SafetensorError
-    from safetensors.torch import save_file
-    try: save_file(tensors, path, metadata={"format": "pt", **(metadata or {})})
-    except SafetensorError as e: raise OSError(f"could not write {path}: {e}") from None
 
 def save_trainable(model: nn.Module, path, metadata: dict[str, str] | None = None) -> int:
     "Atomically save `trainable_state_dict(model)` (and `metadata`) to a safetensors file; returns its size in bytes."
@@ -77,79 +54,9 @@ def attention_kernel(model: nn.Module) -> str | None:
     return getattr(getattr(hf_model(model), "config", None), "_attn_implementation", None)
 
 # %% ../nbs/07_fit.ipynb #22dfc234
-RESULT_FILES = ("sst2_val_preds.json", "sst2_val_labels.json", "metrics.json", "train_log.json", "adapter.safetensors",
-                "run.json")
-WORK_DIR = "run.incomplete"
-
-class RunError(RuntimeError):
-    "A run cannot start or did not finish: the message says why and what to do."
-    exit_code = 1
-
 class NonFiniteError(RunError):
     "The loss or a gradient stopped being a finite number."
 
-class Interrupted(RunError):
-    "Ctrl-C or SIGTERM stopped the run; a checkpoint was saved where possible."
-    def __init__(self, message: str, signum: int):
-        super().__init__(message); self.exit_code = 128 + signum
-
-def _alive(pid: int) -> bool:
-    try: os.kill(pid, 0)
-    except ProcessLookupError: return False
-    except PermissionError: return True
-    return True
-
-def lock_owner(output_dir) -> int | None:
-    "The process id of the live run holding `output_dir`'s lock, or `None`."
-    try: pid = int((Path(output_dir) / ".lock").read_text().strip() or 0)
-    except (OSError, ValueError): return None
-    return pid if pid and pid != os.getpid() and _alive(pid) else None
-
-def check_output_dir(output_dir) -> Path:
-    "Create `output_dir` if needed; a `RunError` if it is a file, not writable, or in use by another run."
-    output_dir = Path(output_dir).expanduser()
-    if output_dir.exists() and not output_dir.is_dir(): raise RunError(f"--output_dir {str(output_dir)!r} is a file, not a folder")
-    try: output_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise RunError(f"--output_dir {str(output_dir)!r} cannot be created: {e.strerror}") from None
-    if not os.access(output_dir, os.W_OK | os.X_OK): raise RunError(f"--output_dir {str(output_dir)!r} is not writable")
-    if (pid := lock_owner(output_dir)):
-        raise RunError(f"--output_dir {str(output_dir)!r} is in use by another run (process {pid}); wait for it, or choose another --output_dir")
-    return output_dir
-
-HELD_LOCKS: set[Path] = set()          # this process's locks: a SIGTERM handler that exits at once releases them
-
-@contextmanager
-def run_lock(output_dir):
-    "Hold `output_dir/.lock` while the block runs; a live owner is an error, a dead one's lock is taken over."
-    lock = check_output_dir(output_dir) / ".lock"
-    try: fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
-    except FileExistsError:                               # its owner is dead (check_output_dir saw no live one)
-        lock.unlink(missing_ok=True)
-        try: fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
-        except FileExistsError: raise RunError(f"--output_dir {str(output_dir)!r} was just taken by another run") from None
-    os.write(fd, str(os.getpid()).encode()); os.close(fd)
-    HELD_LOCKS.add(lock)
-    try: yield
-    finally:
-        lock.unlink(missing_ok=True); HELD_LOCKS.discard(lock)
-
-@contextmanager
-def signals_deferred():
-    "Hold SIGINT and SIGTERM back while the block runs (they arrive after it): for steps that must not be cut in half."
-    if not hasattr(signal, "pthread_sigmask"): yield; return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try: yield
-    finally: signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-def last_checkpoint(folder) -> str | None:
-    "The newest complete checkpoint in `folder` (the `Trainer` writes `trainer_state.json` last), or `None`."
-    done = [p for p in Path(folder).glob("checkpoint-*") if (p / "trainer_state.json").is_file()] if Path(folder).is_dir() else []
-    return str(max(done, key=lambda p: int(p.name.split("-")[1]))) if done else None
-
-def publish(work: Path, output_dir: Path, names=RESULT_FILES):
-    "Move the finished run's files from `work` into `output_dir`, then remove `work` (checkpoints and all)."
-    for name in names: os.replace(work / name, output_dir / name)
-    shutil.rmtree(work)
 
 # %% ../nbs/07_fit.ipynb #e9d2cdb5
 TRAINED_FILE = "trained.safetensors"
@@ -295,45 +202,11 @@ def _env(**values):
             else: os.environ[k] = v
 
 # %% ../nbs/07_fit.ipynb #37c7eec1
-def _settings_check(work: Path, settings: dict, resume: bool):
-    run_file = work / "run.json"
-    if resume:
-        saved = json.loads(run_file.read_text()) if run_file.is_file() else {}
-        newer = set(settings) - set(saved) if saved else set()   # settings an older lora_nb did not record yet
-        changed = sorted(k for k in (set(saved) | set(settings)) - newer if saved.get(k) != settings.get(k))
-        if changed:
-            raise RunError(f"--resume: the unfinished run in {work} had other settings ({', '.join(changed)}); "
-                           "resume with the same ones, or delete that folder to start afresh")
-    else:
-        write_json(run_file, settings)
-
 def _versions() -> dict:
     import platform, transformers
     from lora_nb import __version__
     return {"lora_nb": __version__, "torch": torch.__version__, "transformers": transformers.__version__,
             "python": platform.python_version()}
-
-def _check_choice(flag: str, value, allowed) -> None:
-    if value not in allowed: raise ValueError(f"{flag} {value!r} is not one of: {', '.join(map(str, allowed))}")
-
-def trainer_options(*, lr_scheduler_type="linear", optim=None, report_to="none", fp16=False, bf16=False,
-                    max_grad_norm=1.0) -> dict:
-    "Check the `TrainingArguments` knobs `fit` passes on (one-line `ValueError`s naming the flag); returns them as keywords."
-    from transformers.trainer_utils import SchedulerType
-    from transformers.training_args import OptimizerNames
-    from transformers.integrations import get_available_reporting_integrations
-    _check_choice("--lr_scheduler_type", lr_scheduler_type, [t.value for t in SchedulerType])
-    if optim is not None: _check_choice("--optim", optim, [o.value for o in OptimizerNames])
-    targets = [t for t in str(report_to).split(",") if t and t != "none"]
-    available = get_available_reporting_integrations()
-    for t in targets:
-        if t not in available:
-            raise ValueError(f"--report_to {t}: not installed here (pip install {t}); available: {', '.join(available) or 'none'}")
-    if fp16 and bf16: raise ValueError("--fp16 and --bf16 both given; pass one")
-    if fp16 and not torch.cuda.is_available(): raise ValueError("--fp16 needs a CUDA GPU; on the CPU use --bf16")
-    if not max_grad_norm >= 0: raise ValueError(f"--max_grad_norm must be 0 (no clipping) or more, got {max_grad_norm}")
-    return dict(lr_scheduler_type=lr_scheduler_type, report_to=targets or "none", fp16=fp16, max_grad_norm=max_grad_norm,
-                **({"optim": optim} if optim is not None else {}))
 
 def epochs_to_steps(num_train_epochs: float, n_train: int, batch_size: int, gradient_accumulation_steps: int = 1,
                     world_size: int = 1) -> int:
@@ -345,144 +218,153 @@ def processes() -> tuple[int, int]:
     "`(world_size, rank)`: how many processes train together and which one this is, as `torchrun` or `accelerate launch` set them."
     return int(os.environ.get("WORLD_SIZE", 1)), int(os.environ.get("RANK", 0))
 
-def fit(model: nn.Module, tokenizer, *, data=None, data_dir=None, output_dir="runs", max_steps: int = 800,
-        batch_size: int = 16, lr: float = 5e-4, seed: int = 42, eval_batch_size: int = 64, max_length: int = 128,
-        warmup_ratio: float = 0.06, weight_decay: float = 0.0, logging_steps: int = 10, bf16: bool = False,
-        save_steps: int = 200, save_total_limit: int = 2, resume: bool = False, fast_dropout: bool = True,
-        group_by_length: bool = True, gradient_accumulation_steps: int = 1, num_train_epochs: float | None = None,
-        eval_steps: int = 0, gradient_checkpointing: bool = False, lr_scheduler_type: str = "linear",
-        optim: str | None = None, max_grad_norm: float = 1.0, fp16: bool = False, report_to: str = "none",
-        callbacks: list | None = None, verbose: bool = True, run_info: dict | None = None,
-        label_names: list[str] | None = None) -> dict:
-    "Train a prepared classifier on SST-2 (or `data`), predict validation, write the outputs to `output_dir`; returns the metrics."
+FIT_LR = 5e-4     # `fit` knows no method, so no method's rate: this is LoRA's. The runner passes each method's own.
+
+def resolve(config: RunConfig, n_train: int, world_size: int = 1) -> RunConfig:
+    "`config` with what it leaves open decided: the steps `num_train_epochs` means, `fit`'s rate, a checkpoint at every evaluation."
+    t = config.train
+    steps = t.max_steps if t.num_train_epochs is None else \
+        epochs_to_steps(t.num_train_epochs, n_train, t.batch_size, t.gradient_accumulation_steps, world_size)
+    return replace(config, train=replace(t, max_steps=steps, lr=FIT_LR if t.lr is None else t.lr,
+                                         save_steps=t.eval_steps or t.save_steps))   # the best checkpoint is an evaluated one
+
+# %% ../nbs/07_fit.ipynb #c17ba8cc
+def training_arguments(config: RunConfig, checkpoints, world_size: int = 1, verbose: bool = True):
+    "The `TrainingArguments` of a run: each setting of `config` used once, here; checkpoints go to `checkpoints`."
     from transformers import TrainingArguments
+    t, m = config.train, config.model
+    return TrainingArguments(
+        output_dir=str(checkpoints), max_steps=t.max_steps, per_device_train_batch_size=t.batch_size,
+        per_device_eval_batch_size=t.eval_batch_size, gradient_accumulation_steps=t.gradient_accumulation_steps,
+        learning_rate=t.lr, warmup_steps=int(t.warmup_ratio * t.max_steps), weight_decay=t.weight_decay,
+        lr_scheduler_type=t.lr_scheduler_type, **({"optim": t.optim} if t.optim is not None else {}),
+        max_grad_norm=t.max_grad_norm, label_smoothing_factor=t.label_smoothing_factor,
+        logging_steps=t.logging_steps, logging_nan_inf_filter=False, report_to=t.report_targets or "none",
+        save_strategy="steps" if t.save_steps else "no", save_steps=t.save_steps or t.max_steps,
+        save_total_limit=t.save_total_limit,
+        eval_strategy="steps" if t.eval_steps else "no", eval_steps=t.eval_steps or None,
+        load_best_model_at_end=bool(t.eval_steps), metric_for_best_model="accuracy", greater_is_better=True,
+        seed=t.seed, data_seed=t.seed, dataloader_pin_memory=torch.cuda.is_available(),
+        train_sampling_strategy="group_by_length" if t.group_by_length else "random",
+        bf16=m.bf16, fp16=m.fp16,                         # autocast
+        use_cpu=(m.bf16 or world_size > 1) and not torch.cuda.is_available(),   # CPU bf16 and CPU DDP (gloo) are asked for
+        average_tokens_across_devices=False,              # each process's loss is its batch's mean; DDP averages those
+        ddp_find_unused_parameters=False,                 # every trained tensor is used in every step: no extra graph pass
+        disable_tqdm=not verbose)
+
+# %% ../nbs/07_fit.ipynb #53122465
+def make_trainer(model, tokenizer, tokenized, args, num_labels: int, callbacks=(), log_dir=None):
+    "`(trainer, stop, collator)`: the `CheckpointingTrainer` on the tokenized splits (scoring `dev` when `args` evaluates)."
     from transformers.trainer_callback import PrinterCallback
+    stop, evaluating = _stop_on_signal(), args.eval_strategy != "no"
+    score = lambda p: classification_metrics(p.predictions.argmax(-1).tolist(), p.label_ids.tolist(), num_labels)
+    with _env(**({"TENSORBOARD_LOGGING_DIR": str(Path(log_dir) / time.strftime("%Y%m%d-%H%M%S"))} if log_dir else {})):
+        trainer = _checkpointing_trainer()(model=model, args=args, train_dataset=tokenized["train"],
+                                           eval_dataset=tokenized["dev"] if evaluating else None,
+                                           compute_metrics=score if evaluating else None,
+                                           data_collator=(collator := PaddingCounter(tokenizer)), callbacks=[stop, *callbacks])
+    if args.disable_tqdm: trainer.remove_callback(PrinterCallback)   # without a progress bar the Trainer prints every log
+    trainer.model_accepts_loss_kwargs = False   # classifiers average their own loss: the Trainer must divide by accumulation
+    return trainer, stop, collator
+
+def train_steps(trainer, stop, folder: RunFolder) -> tuple[list[dict], float]:
+    "Train (from `folder`'s last checkpoint); `(loss log, seconds)`. The log is saved whatever happens; a signal raises `Interrupted`."
+    start = time.perf_counter()
+    try:
+        with stop.installed(): trainer.train(resume_from_checkpoint=folder.last)
+    except BaseException:                                 # close the progress bar, so the error is the last line
+        for cb in trainer.callback_handler.callbacks:
+            if getattr(cb, "training_bar", None) is not None: cb.training_bar.close(); cb.training_bar = None
+        raise
+    finally:
+        log = [{"step": e["step"], "loss": e["loss"], "lr": e.get("learning_rate")}
+               for e in trainer.state.log_history if "loss" in e]
+        folder.save_log(log)
+    if stop.signum is not None:
+        step = trainer.state.global_step
+        raise Interrupted(f"interrupted at step {step} of {trainer.args.max_steps}; checkpoint saved in "
+                          f"{folder.checkpoints / f'checkpoint-{step}'}. Run the same command with --resume to continue", stop.signum)
+    return log, time.perf_counter() - start
+
+# %% ../nbs/07_fit.ipynb #0680ee53
+def dev_scores(trainer, dev_logits, dev_labels, num_labels: int) -> dict:
+    "The dev split's scores (`dev_accuracy`, ...), and with evaluations during training each one and the best step."
+    if dev_logits is None: return {}
+    dev = {f"dev_{k}": v for k, v in classification_metrics(dev_logits.argmax(-1).tolist(), list(dev_labels), num_labels).items()}
+    if trainer.args.eval_strategy != "no":
+        dev["dev_evals"] = [{"step": e["step"], "accuracy": e["eval_accuracy"], "f1": e["eval_f1"], "loss": e["eval_loss"]}
+                            for e in trainer.state.log_history if "eval_accuracy" in e]
+        best = trainer.state.best_model_checkpoint
+        dev["best_step"] = int(Path(best).name.split("-")[1]) if best else None
+    return dev
+
+def label_names_in(data, label_names=None) -> list[str]:
+    "The class names: `label_names` if given, else the names the data's `label` feature carries, else `LABEL_0`, ..."
+    return parse_label_names(label_names) or getattr(data["train"].features["label"], "names", None) or \
+        [f"LABEL_{i}" for i in range(max(data["train"]["label"]) + 1)]
+
+METRICS_SETTINGS = ("method", "model", "tokenizer", "hparams", "dev_size", "max_steps", "batch_size", "lr", "seed", "bf16",
+                    "group_by_length")   # the settings metrics.json repeats, so that a table of runs needs no run.json
+
+# %% ../nbs/07_fit.ipynb #edf92e1a
+def fit(model: nn.Module, tokenizer, data=None, config: RunConfig | None = None, *, callbacks: list | None = None,
+        verbose: bool = True, **settings) -> dict:
+    "Train a prepared classifier on `data` (default: what `config` names, SST-2), predict validation, publish the run folder; returns the metrics. Settings: a `RunConfig`, or keywords (`max_steps=300, lr=1e-2, output_dir=...`)."
+    extra = settings.pop("run_info", None) or {}          # fields for the record (what `train` passed before RunConfig)
+    if config is not None and settings: raise TypeError(f"fit: pass settings in `config` or as keywords, not both ({', '.join(settings)})")
+    config = config or RunConfig.from_settings(**settings)
     trainable, total = count_parameters(model)
     if trainable == 0: raise ValueError("the model has no trainable parameter: prepare it with a method first (or requires_grad_())")
-    options = trainer_options(lr_scheduler_type=lr_scheduler_type, optim=optim, report_to=report_to, fp16=fp16, bf16=bf16,
-                              max_grad_norm=max_grad_norm)
     world_size, rank = processes()
-    main = rank == 0                                          # the one process that writes, predicts and prints
-    verbose = verbose and main
-    with run_lock(output_dir) if main else contextlib.nullcontext():
-        output_dir = Path(output_dir).expanduser()
-        work, checkpoints = output_dir / WORK_DIR, output_dir / WORK_DIR / "checkpoints"
-        last = last_checkpoint(checkpoints)
-        if resume and last is None:
-            raise RunError(f"--resume: no checkpoint to resume from in {work}; run without --resume")
-        if not resume and last is not None:
-            raise RunError(f"{work} holds an unfinished run ({Path(last).name}): pass --resume to continue it, "
-                           "or delete that folder to start afresh")
-        data = load_sst2(data_dir) if data is None else data
-        has_dev = "dev" in data
-        if eval_steps and not has_dev:
-            raise ValueError(f"--eval_steps {eval_steps}: evaluating during training needs a dev split held out from "
-                             "train; pass --dev_size N (or data with a 'dev' split)")
-        if num_train_epochs is not None:
-            max_steps = epochs_to_steps(num_train_epochs, len(data["train"]), batch_size, gradient_accumulation_steps, world_size)
-        if eval_steps: save_steps = eval_steps                # the best checkpoint is one of the evaluated ones
-        names = label_names or getattr(data["train"].features["label"], "names", None) or \
-            [f"LABEL_{i}" for i in range(max(data["train"]["label"]) + 1)]
-        if main and not resume and work.exists(): shutil.rmtree(work)   # a failed run's partial log, with no checkpoint
-        if main: work.mkdir(exist_ok=True)
-        settings = {**(run_info or {}), "max_steps": max_steps, "batch_size": batch_size, "lr": lr, "seed": seed,
-                    "max_length": max_length, "warmup_ratio": warmup_ratio, "weight_decay": weight_decay, "bf16": bf16,
-                    "fp16": fp16, "group_by_length": group_by_length, "gradient_accumulation_steps": gradient_accumulation_steps,
-                    "num_train_epochs": num_train_epochs, "eval_steps": eval_steps, "gradient_checkpointing": gradient_checkpointing,
-                    "lr_scheduler_type": lr_scheduler_type, "optim": optim, "max_grad_norm": max_grad_norm, "world_size": world_size,
-                    "attn_implementation": attention_kernel(model)}
-        if main: _settings_check(work, settings, resume)
-        swapped = use_fast_dropout_(model) if fast_dropout else []   # the model's own dropouts, with cheap CPU masks
+    verbose = verbose and rank == 0                       # one process writes, predicts and prints
+    with RunFolder(config.train.output_dir, config.train.resume, writer=rank == 0) as folder:
+        d = config.data
+        data = load_sst2(d.data_dir, d.text_column, d.label_column, d.label_names) if data is None else data
+        if config.train.eval_steps and "dev" not in data:
+            raise ValueError(f"--eval_steps {config.train.eval_steps}: evaluating during training needs a dev split held out "
+                             "from train; pass --dev_size N (or data with a 'dev' split)")
+        config, names = resolve(config, len(data["train"]), world_size), label_names_in(data, d.label_names)
+        record = {**config.record(), **extra, "world_size": world_size, "attn_implementation": attention_kernel(model)}
+        folder.start(record)
+        swapped = use_fast_dropout_(model) if config.train.fast_dropout else []   # the model's own dropouts, cheaper masks
         if verbose and swapped: print(f"{len(swapped)} nn.Dropout layers use FastDropout (same p; cheaper masks on the CPU)")
-        if gradient_checkpointing: enable_gradient_checkpointing_(model)
+        if config.train.gradient_checkpointing: enable_gradient_checkpointing_(model)
         started = time.perf_counter()
-        tokenized = tokenize_sst2(data, tokenizer, max_length)
+        tokenized = tokenize_sst2(data, tokenizer, d.max_length)
         tokenize_seconds = time.perf_counter() - started
-        args = TrainingArguments(
-            output_dir=str(checkpoints), max_steps=max_steps, per_device_train_batch_size=batch_size,
-            per_device_eval_batch_size=eval_batch_size, gradient_accumulation_steps=gradient_accumulation_steps,
-            learning_rate=lr, warmup_steps=int(warmup_ratio * max_steps),
-            weight_decay=weight_decay, logging_steps=logging_steps, logging_nan_inf_filter=False,
-            save_strategy="steps" if save_steps else "no", save_steps=save_steps or max_steps,
-            save_total_limit=save_total_limit,
-            eval_strategy="steps" if eval_steps else "no", eval_steps=eval_steps or None,
-            load_best_model_at_end=bool(eval_steps), metric_for_best_model="accuracy", greater_is_better=True,
-            seed=seed, data_seed=seed, dataloader_pin_memory=torch.cuda.is_available(),
-            train_sampling_strategy="group_by_length" if group_by_length else "random",
-            bf16=bf16,                                        # bf16 autocast
-            use_cpu=(bf16 or world_size > 1) and not torch.cuda.is_available(),   # CPU bf16 and CPU DDP (gloo) are asked for
-            average_tokens_across_devices=False,              # each process's loss is its batch's mean; DDP averages those
-            ddp_find_unused_parameters=False,                 # every trained tensor is used in every step: no extra graph pass
-            disable_tqdm=not verbose, **options)
-        stop = _stop_on_signal()
-        num_labels = len(names)
-        score = lambda p: classification_metrics(p.predictions.argmax(-1).tolist(), p.label_ids.tolist(), num_labels)
-        with _env(TENSORBOARD_LOGGING_DIR=str(output_dir / "tensorboard" / time.strftime("%Y%m%d-%H%M%S"))):
-            trainer = _checkpointing_trainer()(model=model, args=args, train_dataset=tokenized["train"],
-                                               eval_dataset=tokenized["dev"] if eval_steps else None,
-                                               compute_metrics=score if eval_steps else None,
-                                               data_collator=(collator := PaddingCounter(tokenizer)),
-                                               callbacks=[stop, *(callbacks or [])])
-        if not verbose: trainer.remove_callback(PrinterCallback)   # without a progress bar the Trainer prints every log
-        trainer.model_accepts_loss_kwargs = False   # classifiers average their own loss: the Trainer must divide by accumulation
+        trainer, stop, collator = make_trainer(model, tokenizer, tokenized, training_arguments(config, folder.checkpoints,
+                                               world_size, verbose), len(names), callbacks or [], folder.dir / "tensorboard")
         if torch.cuda.is_available(): torch.cuda.reset_peak_memory_stats()
-        start = time.perf_counter()
-        try:
-            with stop.installed(): trainer.train(resume_from_checkpoint=last)
-        except BaseException:                             # close the progress bar, so the error is the last line
-            for cb in trainer.callback_handler.callbacks:
-                if getattr(cb, "training_bar", None) is not None: cb.training_bar.close(); cb.training_bar = None
-            raise
-        finally:                                              # the partial loss curve of a failed run stays in `work`
-            log = [{"step": e["step"], "loss": e["loss"], "lr": e.get("learning_rate")}
-                   for e in trainer.state.log_history if "loss" in e]
-            if main: write_json(work / "train_log.json", log)
-        if stop.signum is not None:
-            step = trainer.state.global_step
-            raise Interrupted(f"interrupted at step {step} of {max_steps}; checkpoint saved in "
-                              f"{checkpoints / f'checkpoint-{step}'}. Run the same command with --resume to continue", stop.signum)
-        train_seconds = time.perf_counter() - start
+        log, train_seconds = train_steps(trainer, stop, folder)
         if world_size > 1:                                    # every process padded its own batches: count them all
             counts = trainer.accelerator.reduce(torch.tensor([collator.slots, collator.tokens], device=trainer.args.device), "sum")
             collator.slots, collator.tokens = counts.tolist()
         peak_mb, peak_kind = peak_memory_mb()
         from accelerate.utils import extract_model_from_parallel
         extract_model_from_parallel(model, keep_fp32_wrapper=False)   # undo the Trainer's autocast patch of forward
-        predict = lambda split: predict_logits(model, tokenized[split], tokenizer, eval_batch_size, bf16=bf16, fp16=fp16,
-                                               shard=(rank, world_size))   # each process a share of the batches
-        dev_logits = predict("dev") if has_dev else None      # the dev split of the final (with eval_steps: the best) model
+        predict = lambda split: predict_logits(model, tokenized[split], tokenizer, config.train.eval_batch_size,
+                                               bf16=config.model.bf16, fp16=config.model.fp16, shard=(rank, world_size))
+        dev_logits = predict("dev") if "dev" in tokenized else None   # the final (with eval_steps: the best) model
         started = time.perf_counter()
         logits = predict("validation")
         predict_seconds = time.perf_counter() - started
-        if not main: return {"rank": rank, "world_size": world_size}   # the other processes are done: rank 0 writes
-        dev = {}
-        if has_dev:
-            dev = {f"dev_{k}": v for k, v in classification_metrics(dev_logits.argmax(-1).tolist(),
-                                                                    list(tokenized["dev"]["label"]), num_labels).items()}
-        if eval_steps:
-            dev["dev_evals"] = [{"step": e["step"], "accuracy": e["eval_accuracy"], "f1": e["eval_f1"], "loss": e["eval_loss"]}
-                                for e in trainer.state.log_history if "eval_accuracy" in e]
-            dev["best_step"] = int(Path(trainer.state.best_model_checkpoint).name.split("-")[1]) \
-                if trainer.state.best_model_checkpoint else None
-        preds, labels = logits.argmax(-1).tolist(), list(tokenized["validation"]["label"])
-        run = {**settings, "eval_batch_size": eval_batch_size, "label_names": list(names),
-               "data": data_fingerprint(data), "frozen_sha256": frozen_fingerprint(model), "versions": _versions()}
-        adapter_bytes = save_trainable(model, work / "adapter.safetensors", {"lora_nb.run": json.dumps(run)})
-        metrics = {**classification_metrics(preds, labels, num_labels), **dev, **(run_info or {}),
+        if rank != 0: return {"rank": rank, "world_size": world_size}   # the other processes are done: rank 0 writes
+        run = {**record, "label_names": list(names), "data": data_fingerprint(data), "frozen_sha256": frozen_fingerprint(model),
+               "versions": _versions()}
+        preds, labels, t = logits.argmax(-1).tolist(), list(tokenized["validation"]["label"]), config.train
+        metrics = {**classification_metrics(preds, labels, len(names)),
+                   **dev_scores(trainer, dev_logits, tokenized["dev"]["label"] if dev_logits is not None else None, len(names)),
+                   **{k: run[k] for k in METRICS_SETTINGS if k in run}, **extra,
                    "trainable_params": trainable, "total_params": total, "trainable_pct": 100 * trainable / total,
-                   "max_steps": max_steps, "batch_size": batch_size, "lr": lr, "seed": seed, "bf16": bf16,
-                   "train_seconds": train_seconds, "seconds_per_step": train_seconds / max_steps,
-                   "peak_memory_mb": peak_mb, "peak_memory_kind": peak_kind, "adapter_bytes": adapter_bytes,
-                   "final_loss": log[-1]["loss"] if log else None, "resumed_from": Path(last).name if last else None,
-                   "group_by_length": group_by_length, "train_tokens": collator.tokens, "train_slots": collator.slots,
-                   "tokenize_seconds": tokenize_seconds, "predict_seconds": predict_seconds,
-                   "world_size": world_size, "global_batch_size": batch_size * gradient_accumulation_steps * world_size}
-        write_json(work / "sst2_val_preds.json", preds)
-        write_json(work / "sst2_val_labels.json", labels)
-        write_json(work / "metrics.json", metrics)
-        write_json(work / "run.json", run)
-        with signals_deferred(): publish(work, output_dir)    # only now do the previous run's files give way, all six
+                   "train_seconds": train_seconds, "seconds_per_step": train_seconds / t.max_steps,
+                   "peak_memory_mb": peak_mb, "peak_memory_kind": peak_kind,
+                   "adapter_bytes": folder.save_weights(trainable_state_dict(model), run),
+                   "final_loss": log[-1]["loss"] if log else None, "resumed_from": Path(folder.last).name if folder.last else None,
+                   "train_tokens": collator.tokens, "train_slots": collator.slots, "tokenize_seconds": tokenize_seconds,
+                   "predict_seconds": predict_seconds, "world_size": world_size,
+                   "global_batch_size": t.batch_size * t.gradient_accumulation_steps * world_size}
+        folder.publish(preds, labels, metrics, run)           # only now do the previous run's files give way, all six
     if verbose:
         print(f"validation accuracy {metrics['accuracy']:.4f}  f1 {metrics['f1']:.4f}  "
-              f"({train_seconds / max_steps:.3f} s/step, {trainable:,} trainable params) -> {output_dir}/")
+              f"({train_seconds / t.max_steps:.3f} s/step, {trainable:,} trainable params) -> {folder.dir}/")
     return metrics

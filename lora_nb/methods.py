@@ -5,17 +5,20 @@
 # %% ../nbs/11_methods.ipynb #334e692e
 from __future__ import annotations
 import argparse, importlib, inspect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Callable
 import torch
 from torch import nn
-from .inject import inject_lora, cast_lora_bases_
+from .config import setting, positive, unit_interval, add_config_args
+from .inject import inject_lora, cast_lora_bases_, lora_layers, merge_lora_
+from .layers import LoRALinear
 from .full import prepare_full_finetune
 from .adapters import prepare_adapters
 from .prompt import prepare_prompt_tuning
 
 # %% auto #0
-__all__ = ['METHODS', 'Method', 'register_method', 'get_method', 'import_plugins', 'prepare_lora']
+__all__ = ['METHODS', 'Method', 'register_method', 'get_method', 'import_plugins', 'LoRAConfig', 'prepare_lora',
+           'check_lora_loaded', 'unwrap_lora_', 'merge_lora_into_base_', 'AdapterConfig', 'PromptConfig']
 
 # %% ../nbs/11_methods.ipynb #11fd9d71
 _RUNNER_ARGS = ("verbose", "bf16")     # what the runner passes to `prepare` when it takes them; not hyperparameters
@@ -28,6 +31,10 @@ class Method:
     default_lr: float
     add_args: Callable[[argparse._ArgumentGroup], None] | None = None
     description: str = ""
+    config: type | None = None
+    check_loaded: Callable[[nn.Module, dict], str] | None = None
+    merge: Callable[[nn.Module], nn.Module] | None = None
+    peft_type: str | None = None
     params: dict = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -37,8 +44,16 @@ class Method:
         self.params = {n: p for n, p in list(sig.parameters.items())[2:] if p.kind != p.VAR_KEYWORD}
 
     def hparams(self) -> dict:
-        "The method's hyperparameters and their defaults, read from `prepare`'s signature."
+        "The method's hyperparameters and their defaults: its `config` dataclass's fields, or else `prepare`'s keywords."
+        if self.config is not None: return {f.name: f.default for f in fields(self.config)}
         return {n: p.default for n, p in self.params.items() if n not in _RUNNER_ARGS}
+
+    def add_flags(self, group) -> list[str]:
+        "Add the method's flags to an argparse group (from its `config`, or its `add_args`); returns their destinations."
+        if self.config is not None: return add_config_args(group, self.config)
+        if self.add_args is None: return []
+        self.add_args(group)
+        return [a.dest for a in group._group_actions]
 
     def check_hparams(self, hparams: dict):
         "Refuse hyperparameters this method does not take, naming the ones it does."
@@ -46,6 +61,11 @@ class Method:
         if unknown:
             raise ValueError(f"method {self.name!r} takes no {', '.join(unknown)}; its hyperparameters are: "
                              f"{', '.join(f'{k}={v!r}' for k, v in self.hparams().items()) or 'none'}")
+        if self.config is not None: self.config(**hparams)      # the dataclass checks its values
+
+    def check_weights(self, model: nn.Module, record: dict) -> str:
+        "What is wrong with loading a run's tensors (recorded as `record`) into `model`, prepared by this method; `''` if nothing."
+        return self.check_loaded(model, record) if self.check_loaded is not None else ""
 
     def apply(self, model: nn.Module, tokenizer=None, *, verbose: bool = True, bf16: bool = False, **hparams) -> nn.Module:
         "Check `hparams`, then `prepare` the model (passing `verbose` and `bf16` where `prepare` takes them)."
@@ -80,6 +100,19 @@ def import_plugins(argv: list[str] | None) -> list[str]:
     return names
 
 # %% ../nbs/11_methods.ipynb #42fce006
+@dataclass
+class LoRAConfig:
+    "LoRA's hyperparameters (notebooks 01–04)."
+    r: int = setting(8, "LoRA rank", type=positive(int), aliases=["lora_r"])
+    alpha: float = setting(16, "LoRA scaling numerator (the update is B@A*alpha/r)", type=positive(float), aliases=["lora_alpha"])
+    dropout: float = setting(0.05, "dropout on the LoRA path", type=unit_interval, aliases=["lora_dropout"])
+    targets: list[str] | None = setting(None, "layer-name suffixes to wrap (default: the model family's)", nargs="+")
+
+    def __post_init__(self):
+        if not (isinstance(self.r, int) and self.r > 0): raise ValueError(f"--r must be a whole number above 0, got {self.r!r}")
+        if not 0 < self.alpha < float("inf"): raise ValueError(f"--alpha must be a finite number above 0, got {self.alpha!r}")
+        if not 0 <= self.dropout < 1: raise ValueError(f"--dropout must be in [0, 1), got {self.dropout!r}")
+
 def prepare_lora(model: nn.Module, tokenizer=None, *, r: int = 8, alpha: float = 16, dropout: float = 0.05,
                  targets: list[str] | None = None, bf16: bool = False, verbose: bool = True) -> nn.Module:
     "LoRA for the runner: `inject_lora`, and the frozen bases in bf16 for a bf16 run (LoRA and head stay fp32)."
@@ -87,36 +120,53 @@ def prepare_lora(model: nn.Module, tokenizer=None, *, r: int = 8, alpha: float =
     if bf16: cast_lora_bases_(model, torch.bfloat16)
     return model
 
-def _positive(kind):
-    def check(s):
-        v = kind(s)
-        if not v > 0 or v == float("inf"): raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {s}")
-        return v
-    check.__name__ = kind.__name__          # argparse says "invalid int value: '2.5'"
-    return check
+def check_lora_loaded(model: nn.Module, record: dict) -> str:
+    "LoRA's own check before loading saved A and B: the model's `alpha` must be the run's (A and B do not store it), and unmerged."
+    alpha = record.get("hparams", {}).get("alpha")
+    other = sorted({m.alpha for m in lora_layers(model) if alpha is not None and m.alpha != alpha})
+    if other:
+        return (f"it was trained with LoRA alpha={alpha}, but the model's LoRA layers have alpha={other[0]}: prepare the "
+                f"model with alpha={alpha} (the scaling alpha/r is not stored in the tensors)")
+    if any(m.merged for m in lora_layers(model)): return "unmerge_lora_(model) before loading tensors into it"
+    return ""
 
-def _unit_interval(s):
-    v = float(s)
-    if not 0 <= v < 1: raise argparse.ArgumentTypeError(f"must be in [0, 1), got {s}")
-    return v
+def unwrap_lora_(model: nn.Module) -> nn.Module:
+    "Replace every merged LoRA layer of `model` by its base layer, which now holds the update: the plain architecture."
+    for name, m in [(n, m) for n, m in model.named_modules() if isinstance(m, LoRALinear)]:
+        if not m.merged: raise ValueError(f"{name} is not merged: merge_lora_(model) first")
+        model.set_submodule(name, m.base)
+    return model
 
-def _lora_args(g):
-    g.add_argument("--r", type=_positive(int), help="LoRA rank")
-    g.add_argument("--alpha", type=_positive(float), help="LoRA scaling numerator (the update is B@A*alpha/r)")
-    g.add_argument("--dropout", type=_unit_interval, help="dropout on the LoRA path")
-    g.add_argument("--targets", nargs="+", help="layer-name suffixes to wrap (default: the model family's)")
+def merge_lora_into_base_(model: nn.Module) -> nn.Module:
+    "LoRA's `merge` for export: every update added into its base weight (`merge_lora_`), then each layer unwrapped."
+    return unwrap_lora_(merge_lora_(model))
 
-def _adapter_args(g):
-    g.add_argument("--adapter_size", type=_positive(int), help="bottleneck width (default: 64)")
-    g.add_argument("--adapter_reduction", type=_positive(int), help="bottleneck = hidden size // this (instead of --adapter_size)")
-    g.add_argument("--adapter_train_layernorm", action="store_true", help="also train the LayerNorms (as Houlsby et al.)")
-    g.add_argument("--adapter_targets", nargs="+", help="layers after which adapters go (default: the model family's)")
+@dataclass
+class AdapterConfig:
+    "Adapter tuning's hyperparameters (notebook 09)."
+    adapter_size: int | None = setting(None, "bottleneck width (default: 64)", type=positive(int))
+    adapter_reduction: int | None = setting(None, "bottleneck = hidden size // this (instead of --adapter_size)", type=positive(int))
+    adapter_train_layernorm: bool = setting(False, "also train the LayerNorms (as Houlsby et al.)")
+    adapter_targets: list[str] | None = setting(None, "layers after which adapters go (default: the model family's)", nargs="+")
 
-def _prompt_args(g):
-    g.add_argument("--num_virtual_tokens", type=_positive(int), help="soft-prompt length")
+    def __post_init__(self):
+        if self.adapter_size is not None and self.adapter_reduction is not None:
+            raise ValueError("--adapter_size and --adapter_reduction both given; pass one")
 
-for _m in [Method("lora", prepare_lora, 5e-4, _lora_args, "low-rank updates of the projections (Hu et al., 2021)"),
+@dataclass
+class PromptConfig:
+    "Prompt tuning's hyperparameters (notebook 10)."
+    num_virtual_tokens: int = setting(20, "soft-prompt length", type=positive(int))
+
+    def __post_init__(self):
+        if not (isinstance(self.num_virtual_tokens, int) and self.num_virtual_tokens > 0):
+            raise ValueError(f"--num_virtual_tokens must be a whole number above 0, got {self.num_virtual_tokens!r}")
+
+_positive, _unit_interval = positive, unit_interval     # their older names (plug-ins import them from here)
+
+for _m in [Method("lora", prepare_lora, 5e-4, None, "low-rank updates of the projections (Hu et al., 2021)", LoRAConfig,
+                  check_lora_loaded, merge_lora_into_base_, "LORA"),
            Method("full", prepare_full_finetune, 5e-5, None, "every weight trains"),
-           Method("adapter", prepare_adapters, 1e-3, _adapter_args, "Houlsby bottleneck adapters"),
-           Method("prompt", prepare_prompt_tuning, 3e-2, _prompt_args, "a trainable soft prompt (Lester et al., 2021)")]:
+           Method("adapter", prepare_adapters, 1e-3, None, "Houlsby bottleneck adapters", AdapterConfig),
+           Method("prompt", prepare_prompt_tuning, 3e-2, None, "a trainable soft prompt (Lester et al., 2021)", PromptConfig)]:
     register_method(_m, replace=True)

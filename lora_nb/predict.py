@@ -8,7 +8,8 @@ import json, os, signal, sys, threading
 from pathlib import Path
 from .data import read_table, LoadError, DataError
 from .eval_cls import CLIParser
-from .fit import predict_logits, atomic_write, RunError
+from .rundir import atomic_write, RunError
+from .fit import predict_logits
 from .methods import import_plugins, _positive
 from .train import report_error, _terminate
 

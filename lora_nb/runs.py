@@ -8,16 +8,15 @@ import json
 from pathlib import Path
 import torch
 from torch import nn
-from .fit import RunError, WORK_DIR, trainable_state_dict, frozen_fingerprint, hf_model
-from .inject import lora_layers
+from .rundir import RunError, WORK_DIR, RUN_FILE, WEIGHTS_FILE
+from .fit import trainable_state_dict, frozen_fingerprint, hf_model
 from .methods import METHODS
 from .train import prepare_model, offline_if_unreachable, _is_local
 
 # %% auto #0
-__all__ = ['RUN_FILE', 'WEIGHTS_FILE', 'read_run', 'saved_run', 'load_trained_', 'load_run']
+__all__ = ['read_run', 'saved_run', 'load_trained_', 'load_run']
 
 # %% ../nbs/16_runs.ipynb #ebf2a221
-RUN_FILE, WEIGHTS_FILE = "run.json", "adapter.safetensors"
 _NEEDED = ("method", "model", "hparams", "max_length", "label_names")
 
 def read_run(run_dir) -> dict:
@@ -65,12 +64,8 @@ def load_trained_(model: nn.Module, path) -> nn.Module:
     except (SafetensorError, OSError, ValueError) as e:
         raise RunError(f"{path} is not a readable safetensors file ({e})") from None
     if (msg := _fits(path, saved, trainable_state_dict(model))): raise RunError(msg)
-    alpha = info.get("hparams", {}).get("alpha")
-    other = sorted({m.alpha for m in lora_layers(model) if alpha is not None and m.alpha != alpha})
-    if other:
-        raise RunError(f"{path} was trained with LoRA alpha={alpha}, but the model's LoRA layers have alpha={other[0]}: "
-                       f"prepare the model with alpha={alpha} (the scaling alpha/r is not stored in the tensors)")
-    if any(m.merged for m in lora_layers(model)): raise RunError("unmerge_lora_(model) before loading tensors into it")
+    method = METHODS.get(info.get("method"))              # the method checks what its tensors do not show (LoRA: alpha)
+    if method is not None and (msg := method.check_weights(model, info)): raise RunError(f"{path}: {msg}")
     model.load_state_dict(saved, strict=False)
     return model
 

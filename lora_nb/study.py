@@ -8,7 +8,7 @@ import json, os, subprocess, sys, time
 from pathlib import Path
 import pandas as pd
 from .methods import METHODS, import_plugins, _positive
-from .fit import atomic_write, write_json
+from .rundir import atomic_write, write_json
 from .compare import train_in_subprocess
 from .eval_cls import CLIParser
 

@@ -5,16 +5,20 @@
 # %% ../nbs/12_train.ipynb #ea8aacdb
 from __future__ import annotations
 import argparse, os, signal, sys, threading, traceback
+from dataclasses import replace
 from pathlib import Path
+from .config import RunConfig, DataConfig, GROUPS, add_config_args
+from .rundir import RunError, check_output_dir
 from .data import LoadError, DataError, load_sst2, load_tokenizer, hold_out_dev, _model_load_message
 from .families import family_of, head_names, faster_config_
-from .fit import fit, RunError, check_output_dir, trainer_options, processes, HELD_LOCKS   # `from lora_nb.train import fit` works too
+from .fit import fit, processes   # `from lora_nb.train import fit` works too
 from .eval_cls import CLIParser
 from .methods import METHODS, get_method, import_plugins, _positive
 
 # %% auto #0
-__all__ = ['load_classifier', 'prepare_model', 'model_positions', 'offline_if_unreachable', 'train', 'build_parser', 'parse_args',
-           'report_error', 'main', 'close_process_group', 'toy_lora_run']
+__all__ = ['load_classifier', 'prepare_model', 'model_positions', 'offline_if_unreachable', 'run_config', 'check_model',
+           'load_data', 'run', 'train', 'build_parser', 'parse_args', 'report_error', 'main', 'close_process_group',
+           'toy_lora_run']
 
 # %% ../nbs/12_train.ipynb #41fbfb62
 def load_classifier(model_name_or_path: str, tokenizer, num_labels: int = 2, attn_implementation: str | None = None):
@@ -85,26 +89,18 @@ def offline_if_unreachable(timeout: float = 3.0) -> bool:
         return True
     return False
 
-def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="runs", max_steps: int = 800,
-          batch_size: int = 16, lr: float | None = None, seed: int = 42, eval_batch_size: int = 64,
-          max_length: int = 128, warmup_ratio: float = 0.06, weight_decay: float = 0.0, logging_steps: int = 10,
-          bf16: bool = False, save_steps: int = 200, resume: bool = False, group_by_length: bool = True,
-          gradient_accumulation_steps: int = 1, text_column: str = "sentence", label_column: str = "label",
-          dev_size: int = 0, eval_steps: int = 0, num_train_epochs: float | None = None,
-          gradient_checkpointing: bool = False, lr_scheduler_type: str = "linear", optim: str | None = None,
-          max_grad_norm: float = 1.0, fp16: bool = False, report_to: str = "none", attn_implementation: str | None = None,
-          label_names: list[str] | str | None = None, verbose: bool = True, **hparams) -> dict:
-    "Fine-tune `model` on SST-2 (or the data in `data_dir`) with `method` and its `hparams`, predict validation, write the outputs; returns the metrics."
-    from transformers import set_seed
+def run_config(method: str = "lora", command: list[str] | None = None, **settings) -> RunConfig:
+    "A checked `RunConfig` from flat keywords: settings go to their groups, the rest are `method`'s hyperparameters (recorded with the defaults of those not given)."
     m = get_method(method)
-    m.check_hparams(hparams)
-    if not 0 <= seed < 2**32: raise ValueError(f"--seed must be in [0, 2**32), got {seed}")
-    trainer_options(lr_scheduler_type=lr_scheduler_type, optim=optim, report_to=report_to, fp16=fp16, bf16=bf16,
-                    max_grad_norm=max_grad_norm)                 # the Trainer's knobs, checked before anything loads
-    if eval_steps and not dev_size:
-        raise ValueError(f"--eval_steps {eval_steps} evaluates on a dev split held out from train: pass --dev_size N too")
-    model = os.path.expanduser(model) if str(model).startswith("~") else model
-    if processes()[1] == 0: check_output_dir(output_dir)   # a busy, unwritable or file output_dir fails before any work
+    config = RunConfig.from_settings(method, strict=False, command=command, **settings)
+    m.check_hparams(config.hparams)
+    if config.train.eval_steps and not config.data.dev_size:
+        raise ValueError(f"--eval_steps {config.train.eval_steps} evaluates on a dev split held out from train: pass --dev_size N too")
+    return replace(config, hparams={**m.hparams(), **config.hparams})
+
+def check_model(config: RunConfig) -> None:
+    "Before anything loads: go offline at once if the Hub is needed and out of reach; the model's config readable; `--max_length` within its positions."
+    model, data_dir = config.model.model, config.data.data_dir
     needs_hub = [f for f, local in (("--model PATH", _is_local(model)), ("--data_dir DIR", data_dir is not None)) if not local]
     if needs_hub: offline_if_unreachable()                # a Hub out of reach: one quick look, then offline, no retries
     try: positions = model_positions(model)
@@ -112,110 +108,76 @@ def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="
         if len(needs_hub) == 2:                           # say once that both need the Hub, not one failure at a time
             raise LoadError(f"{e}\nThe data set too comes from the Hub: pass --model PATH and --data_dir DIR.") from None
         raise
-    if positions and max_length > positions:
-        raise ValueError(f"--max_length {max_length} is longer than the model's {positions} positions; pass --max_length {positions} or less")
-    set_seed(seed)                                        # the head, LoRA's A; the Trainer reseeds for data order and dropout
-    data = load_sst2(data_dir, text_column, label_column, label_names)  # data first: a bad --data_dir fails before the model loads
-    if dev_size: data = hold_out_dev(data, dev_size)
-    verbose = verbose and processes()[1] == 0                # under torchrun one process speaks
-    net, tokenizer = prepare_model(method, model, bf16=bf16, verbose=verbose, num_labels=data["train"].features["label"].num_classes,
-                                   attn_implementation=attn_implementation, **hparams)
-    return fit(net, tokenizer, data=data, output_dir=output_dir, max_steps=max_steps, batch_size=batch_size,
-               lr=m.default_lr if lr is None else lr, seed=seed, eval_batch_size=eval_batch_size,
-               max_length=max_length, warmup_ratio=warmup_ratio, weight_decay=weight_decay,
-               logging_steps=logging_steps, bf16=bf16, save_steps=save_steps, resume=resume, verbose=verbose,
-               group_by_length=group_by_length, gradient_accumulation_steps=gradient_accumulation_steps,
-               num_train_epochs=num_train_epochs, eval_steps=eval_steps, gradient_checkpointing=gradient_checkpointing,
-               lr_scheduler_type=lr_scheduler_type, optim=optim, max_grad_norm=max_grad_norm, fp16=fp16, report_to=report_to,
-               run_info={"method": method, "model": str(model), "tokenizer": str(model),
-                         "hparams": {**m.hparams(), **hparams}, **({"dev_size": dev_size} if dev_size else {})})
+    if positions and config.data.max_length > positions:
+        raise ValueError(f"--max_length {config.data.max_length} is longer than the model's {positions} positions; "
+                         f"pass --max_length {positions} or less")
+
+def load_data(d: DataConfig):
+    "The splits `d` names (SST-2 from the Hub by default), with `dev_size` training examples held out as a dev split."
+    data = load_sst2(d.data_dir, d.text_column, d.label_column, d.label_names)
+    return hold_out_dev(data, d.dev_size) if d.dev_size else data
+
+def run(config: RunConfig, verbose: bool = True) -> dict:
+    "The pipeline, one way: check the folder and the model, load the data, load and prepare the model, `fit` (which publishes); returns the metrics."
+    from transformers import set_seed
+    rank = processes()[1]
+    if rank == 0: check_output_dir(config.train.output_dir)   # a busy, unwritable or file output_dir fails before any work
+    check_model(config)
+    set_seed(config.train.seed)                           # the head, LoRA's A; the Trainer reseeds for data order and dropout
+    data = load_data(config.data)                         # data first: a bad --data_dir fails before the model loads
+    verbose = verbose and rank == 0                       # under torchrun one process speaks
+    net, tokenizer = prepare_model(config.method, config.model.model, bf16=config.model.bf16, verbose=verbose,
+                                   num_labels=data["train"].features["label"].num_classes,
+                                   attn_implementation=config.model.attn_implementation, **config.hparams)
+    if config.train.lr is None: config = replace(config, train=replace(config.train, lr=get_method(config.method).default_lr))
+    return fit(net, tokenizer, data, config, verbose=verbose)
+
+def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="runs", *, verbose: bool = True,
+          **settings) -> dict:
+    "Fine-tune `model` on SST-2 (or the data in `data_dir`) with `method`; settings and hyperparameters as keywords (`max_steps=100, r=4`); returns the metrics."
+    return run(run_config(method, model=model, data_dir=data_dir, output_dir=output_dir, **settings), verbose=verbose)
 
 # %% ../nbs/12_train.ipynb #3ce02750
 def build_parser(prog: str = "python -m lora_nb.train") -> tuple[argparse.ArgumentParser, dict[str, str]]:
-    "The runner's parser, with one flag group per registered method, and which method owns each method flag."
+    "The runner's parser, generated from the config's fields and the registry (one flag group per method), and which method owns each method flag."
     p = CLIParser(prog=prog, description="Fine-tune a model on SST-2 and write validation predictions and metrics.")
     p.add_argument("--method", choices=list(METHODS), default="lora", help="fine-tuning method (default: lora)")
-    p.add_argument("--model", default="gpt2", help="Hub id or local directory of the pretrained model (default: gpt2)")
-    p.add_argument("--data_dir", default=None, help="directory with train/validation files (TSV/CSV/JSONL/Parquet); default: the Hub")
-    p.add_argument("--output_dir", default="runs", help="where predictions, metrics and weights go (default: runs)")
-    p.add_argument("--max_steps", type=_positive(int), default=None, help="training steps (default: 800)")
-    p.add_argument("--batch_size", type=_positive(int), default=16,
-                   help="training batch size of each process; the global batch is this x processes x --gradient_accumulation_steps (default: 16)")
-    p.add_argument("--eval_batch_size", type=_positive(int), default=64, help="prediction batch size (default: 64)")
-    p.add_argument("--lr", type=_positive(float), default=None,
-                   help=f"learning rate (default per method: {', '.join(f'{m.name} {m.default_lr:g}' for m in METHODS.values())})")
-    p.add_argument("--seed", type=int, default=42, help="random seed, in [0, 2**32) (default: 42)")
-    p.add_argument("--max_length", type=_positive(int), default=128, help="truncate sentences to this many tokens (default: 128)")
-    p.add_argument("--logging_steps", type=_positive(int), default=10, help="log the loss every N steps (default: 10)")
-    p.add_argument("--bf16", action="store_true",
-                   help="bf16 autocast; LoRA also stores its frozen bases in bf16 (LoRA and head keep fp32 weights)")
-    p.add_argument("--save_steps", type=int, default=200, help="save a checkpoint every N steps, the last 2 kept; 0: never (default: 200)")
-    p.add_argument("--resume", action="store_true", help="continue the unfinished run in OUTPUT_DIR/run.incomplete from its last checkpoint")
-    p.add_argument("--gradient_accumulation_steps", type=_positive(int), default=1,
-                   help="sum the gradients of N batches per optimizer step (a batch of N x --batch_size) (default: 1)")
-    p.add_argument("--attn_implementation", choices=["sdpa", "eager"], default=None,
-                   help="attention kernel: sdpa (PyTorch's scaled_dot_product_attention) or eager (matmul, softmax, matmul); "
-                        "neither is faster everywhere, see benchmarks/attn_probe.txt (default: the model's, sdpa)")
-    p.add_argument("--group_by_length", action=argparse.BooleanOptionalAction, default=True,
-                   help="batches of similar lengths (the Trainer's length-grouped sampler: little padding) or random ones "
-                        "(default: %(default)s)")
-    d = p.add_argument_group("data (default: SST-2 from the Hub)")
-    d.add_argument("--text_column", default="sentence", help="the text column of the files in --data_dir (default: sentence)")
-    d.add_argument("--label_column", default="label",
-                   help="their label column: class ids 0..K-1 or label names; K classes from the training split (default: label)")
-    d.add_argument("--label_names", default=None, metavar="NAME,NAME,...",
-                   help="names of the classes in id order, e.g. ham,spam (default: the names in the files; for class ids "
-                        "LABEL_0, LABEL_1, ..., and SST-2's negative,positive for GLUE SST-2)")
-    d.add_argument("--dev_size", type=int, default=0,
-                   help="hold this many training examples out as a fixed, stratified dev split, scored at the end (default: 0)")
-    t = p.add_argument_group("the Trainer's knobs (named as in transformers.TrainingArguments)")
-    t.add_argument("--num_train_epochs", type=_positive(float), default=None, help="passes over the training split, instead of --max_steps")
-    t.add_argument("--warmup_ratio", type=float, default=0.06, help="share of the steps with a warming-up learning rate (default: 0.06)")
-    t.add_argument("--weight_decay", type=float, default=0.0, help="AdamW weight decay (default: 0.0)")
-    t.add_argument("--lr_scheduler_type", default="linear", help="learning-rate schedule: linear, cosine, constant_with_warmup, ... (default: linear)")
-    t.add_argument("--optim", default=None, help="optimizer, e.g. adamw_torch, adafactor, sgd (default: the Trainer's)")
-    t.add_argument("--max_grad_norm", type=float, default=1.0, help="clip the gradient norm to this; 0: no clipping (default: 1.0)")
-    t.add_argument("--eval_steps", type=int, default=0,
-                   help="score the --dev_size split every N steps and keep the best checkpoint by its accuracy (default: 0, never)")
-    t.add_argument("--gradient_checkpointing", action="store_true", help="recompute activations in the backward pass: less memory, more time")
-    t.add_argument("--fp16", action="store_true", help="fp16 mixed precision with loss scaling (CUDA GPUs; on the CPU use --bf16)")
-    t.add_argument("--report_to", default="none", help="where to log as well, e.g. tensorboard (into OUTPUT_DIR/tensorboard) (default: none)")
+    titles = {"data": "data (default: SST-2 from the Hub)", "model": "model",
+              "train": "training (named as in transformers.TrainingArguments where they agree)"}
+    for group, cls in GROUPS.items(): add_config_args(p.add_argument_group(titles[group]), cls)
+    lr = next(a for a in p._actions if a.dest == "lr")
+    lr.help = f"learning rate (default per method: {', '.join(f'{m.name} {m.default_lr:g}' for m in METHODS.values())})"
     p.add_argument("--plugin", action="append", default=[], metavar="MODULE",
                    help="import MODULE first: a module that registers more methods (repeatable)")
     p.add_argument("--debug", action="store_true", help="show the traceback of an error (or set LORA_NB_DEBUG=1)")
     owners = {}
     for m in METHODS.values():
-        if m.add_args is None: continue
+        if m.config is None and m.add_args is None: continue
         g = p.add_argument_group(f"--method {m.name}", m.description)
-        m.add_args(g)
-        for a in g._group_actions:
-            owners[a.dest] = m.name
-            default = m.hparams().get(a.dest)
-            if a.help and default is not None and not isinstance(default, bool): a.help += f" (default: {default})"
-            a.default = argparse.SUPPRESS                # given flags only: the rest take prepare's defaults
+        for dest in m.add_flags(g): owners[dest] = m.name
+        if m.config is None:                              # a plug-in's own add_args: defaults from prepare's signature
+            for a in g._group_actions:
+                default = m.hparams().get(a.dest)
+                if a.help and default is not None and not isinstance(default, bool): a.help += f" (default: {default})"
+                a.default = argparse.SUPPRESS             # given flags only: the rest take prepare's defaults
     return p, owners
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    "Parse the runner's flags; `.hparams` holds the chosen method's, and a flag of another method is an error."
+    "Parse the runner's flags: `.method`, `.settings` (the given settings), `.hparams` (the method's given flags); another method's flag is an error."
     import_plugins(argv)
     p, owners = build_parser()
     args = p.parse_args(argv)
-    given = {d: v for d, v in vars(args).items() if d in owners}
-    for dest, owner in owners.items():
-        if dest in given and owner != args.method:
-            p.error(f"--{dest} is a flag of --method {owner}; it does nothing with --method {args.method}")
-    args.hparams = given
-    if args.num_train_epochs is not None and args.max_steps is not None:
-        p.error("--max_steps and --num_train_epochs both given; pass one")
-    if args.max_steps is None: args.max_steps = 800
-    for flag in ("dev_size", "eval_steps"):
-        if getattr(args, flag) < 0: p.error(f"--{flag}: must be 0 or more, got {getattr(args, flag)}")
+    given = {k: v for k, v in vars(args).items() if k not in ("method", "plugin", "debug")}
+    args.hparams = {d: given.pop(d) for d in list(given) if d in owners}
+    for dest in args.hparams:
+        if owners[dest] != args.method: p.error(f"--{dest} is a flag of --method {owners[dest]}; it does nothing with --method {args.method}")
+    if "num_train_epochs" in given and "max_steps" in given: p.error("--max_steps and --num_train_epochs both given; pass one")
+    args.settings, args.prog = given, p.prog
     return args
 
 def _terminate(signum, frame):
-    "SIGTERM outside training (inside it `fit` stops after the step, with a checkpoint): say so, release the lock, exit."
+    "SIGTERM outside training (inside it `fit` stops after the step, with a checkpoint): say so and exit (the system releases the lock)."
     print("\nerror: terminated (SIGTERM); the previous run's files are untouched", file=sys.stderr, flush=True)
-    for lock in list(HELD_LOCKS): lock.unlink(missing_ok=True)
     os._exit(143)                                         # at once: an exception could be swallowed by library code
 
 def report_error(e: BaseException, argv: list[str]) -> int:
@@ -235,16 +197,7 @@ def main(argv: list[str] | None = None) -> None:
     if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGTERM, _terminate)
     try:
         args = parse_args(argv)
-        train(args.method, args.model, data_dir=args.data_dir, output_dir=args.output_dir, max_steps=args.max_steps,
-              batch_size=args.batch_size, lr=args.lr, seed=args.seed, eval_batch_size=args.eval_batch_size,
-              max_length=args.max_length, logging_steps=args.logging_steps, bf16=args.bf16,
-              save_steps=args.save_steps, resume=args.resume, group_by_length=args.group_by_length,
-              gradient_accumulation_steps=args.gradient_accumulation_steps, text_column=args.text_column,
-              label_column=args.label_column, dev_size=args.dev_size, eval_steps=args.eval_steps,
-              num_train_epochs=args.num_train_epochs, warmup_ratio=args.warmup_ratio, weight_decay=args.weight_decay,
-              lr_scheduler_type=args.lr_scheduler_type, optim=args.optim, max_grad_norm=args.max_grad_norm,
-              gradient_checkpointing=args.gradient_checkpointing, fp16=args.fp16, report_to=args.report_to,
-              attn_implementation=args.attn_implementation, label_names=args.label_names, **args.hparams)
+        run(run_config(args.method, command=[*args.prog.split(), *map(str, argv)], **args.settings, **args.hparams))
     except (LoadError, DataError, RunError, ValueError, OSError, KeyboardInterrupt) as e:
         sys.exit(report_error(e, argv))
     close_process_group()
