@@ -141,6 +141,7 @@ def merge_lora_into_base_(model: nn.Module) -> nn.Module:
     "LoRA's `merge` for export: every update added into its base weight (`merge_lora_`), then each layer unwrapped."
     return unwrap_lora_(merge_lora_(model))
 
+# %% ../nbs/11_methods.ipynb #4bc92319
 @dataclass
 class AdapterConfig:
     "Adapter tuning's hyperparameters (notebook 09)."

@@ -132,6 +132,7 @@ def check_resume(saved: dict, record: dict, work: Path):
         raise RunError(f"--resume: the unfinished run in {work} had other settings ({', '.join(changed)}); "
                        "resume with the same ones, or delete that folder to start afresh")
 
+# %% ../nbs/06b_rundir.ipynb #2655d478
 class RunFolder:
     "The run folder `output_dir` as a run sees it: the lock, the work folder (checkpoints, unfinished record, partial log), publishing."
     def __init__(self, output_dir, resume: bool = False, writer: bool = True):

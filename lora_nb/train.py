@@ -89,6 +89,7 @@ def offline_if_unreachable(timeout: float = 3.0) -> bool:
         return True
     return False
 
+# %% ../nbs/12_train.ipynb #8a5afeae
 def run_config(method: str = "lora", command: list[str] | None = None, **settings) -> RunConfig:
     "A checked `RunConfig` from flat keywords: settings go to their groups, the rest are `method`'s hyperparameters (recorded with the defaults of those not given)."
     m = get_method(method)
