@@ -8,7 +8,7 @@ import json, os, subprocess, sys, time
 from pathlib import Path
 import pandas as pd
 from .methods import METHODS, import_plugins, _positive
-from .rundir import atomic_write
+from .rundir import atomic_write, METRICS_FILE, LOG_FILE
 from .eval_cls import CLIParser
 
 # %% auto #0
@@ -33,7 +33,7 @@ def train_in_subprocess(output_dir: Path, train_args: list[str], in_process: boo
         cmd = [sys.executable, "-m", "lora_nb.train", "--output_dir", str(output_dir), *train_args]
         with open(output_dir / "train.log", "w") as log:
             returncode = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}).returncode
-    metrics_file = output_dir / "metrics.json"
+    metrics_file = output_dir / METRICS_FILE
     if returncode != 0 or not metrics_file.is_file():
         lines = [l for l in (output_dir / "train.log").read_text(errors="replace").splitlines() if l.strip()]
         return None, f"failed (exit {returncode}): {lines[-1][:200] if lines else 'no output'}"
@@ -106,7 +106,7 @@ def compare(methods=METHODS, output_dir="runs/compare", max_steps: int = 800, ba
         start = time.perf_counter()
         row = run_method(method, output_dir / method, args, in_process)
         rows.append(row)
-        log_file = output_dir / method / "train_log.json"
+        log_file = output_dir / method / LOG_FILE
         logs[method] = json.loads(log_file.read_text()) if log_file.is_file() else []
         if verbose:
             done = f"accuracy {row['accuracy']:.4f}, {row['seconds_per_step']:.3f} s/step" if row["status"] == "ok" else row["status"]

@@ -40,6 +40,10 @@ class DataConfig:
     "Where the examples come from and how they are cut: the files or the Hub, the columns, the label names, the dev split, the length."
     data_dir: str | None = setting(None, "directory with train/validation files (TSV/CSV/JSONL/Parquet); default: SST-2 from the Hub",
                                    metavar="DIR")
+    dataset_name: str | None = setting(None, "a data set on the Hugging Face Hub with train and validation splits, as "
+                                             "datasets.load_dataset takes it (default: SST-2, nyu-mll/glue sst2)", metavar="NAME")
+    dataset_config_name: str | None = setting(None, "the configuration of --dataset_name, for data sets that have several",
+                                              metavar="NAME")
     text_column: str = setting("sentence", "the text column of the files in --data_dir")
     label_column: str = setting("label", "their label column: class ids 0..K-1 or label names; K classes from the training split")
     label_names: str | list[str] | None = setting(
@@ -50,8 +54,22 @@ class DataConfig:
 
     def __post_init__(self):
         if self.data_dir is not None: self.data_dir = str(Path(self.data_dir).expanduser())
+        if self.dataset_name is not None: self.dataset_name = str(self.dataset_name)
         if self.dev_size < 0: raise ValueError(f"--dev_size: must be 0 or more, got {self.dev_size}")
+        if self.data_dir is not None and self.dataset_name is not None:
+            raise ValueError("--data_dir and --dataset_name both given; pass one (files, or a data set on the Hub)")
+        if self.dataset_config_name is not None and self.dataset_name is None:
+            raise ValueError("--dataset_config_name names a configuration of --dataset_name; pass --dataset_name too")
         if not self.max_length > 0: raise ValueError(f"--max_length: must be above 0, got {self.max_length}")
+
+    def load(self):
+        "The splits this config names (files in `data_dir`, a Hub data set, or SST-2), with `dev_size` training examples held out as `dev`."
+        from lora_nb.data import load_sst2, load_hub_classification, hold_out_dev
+        if self.dataset_name is not None:
+            data = load_hub_classification(self.dataset_name, self.dataset_config_name, self.text_column, self.label_column,
+                                           self.label_names)
+        else: data = load_sst2(self.data_dir, self.text_column, self.label_column, self.label_names)
+        return hold_out_dev(data, self.dev_size) if self.dev_size else data
 
 @dataclass
 class ModelConfig:

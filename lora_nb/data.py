@@ -11,7 +11,7 @@ from pathlib import Path
 __all__ = ['SPLITS', 'SST2_HUB_ID', 'EXTENSIONS', 'SST2_LABELS', 'SST2_VALIDATION_SHA256', 'LoadError', 'DataError',
            'find_split_file', 'read_table', 'check_frame', 'check_sst2_frame', 'is_glue_sst2', 'parse_label_names',
            'label_names_of', 'load_text_classification', 'load_sst2', 'hold_out_dev', 'load_tokenizer',
-           'ensure_pad_token', 'tokenize_sst2', 'collate_fn', 'data_fingerprint']
+           'ensure_pad_token', 'load_hub_classification', 'tokenize_sst2', 'collate_fn', 'data_fingerprint']
 
 # %% ../nbs/05_data.ipynb #37e5bdb2
 SPLITS = ("train", "validation")
@@ -221,6 +221,25 @@ def _model_load_message(name: str, err: Exception, what: str = "model") -> str:
         return f"--model {name!r}: no such directory"
     return (f"could not load the {what} {name!r} from the Hugging Face Hub: {_first_line(err)}\n"
             f"Pass --model PATH, a local directory holding the model (config.json, weights) and its tokenizer files.")
+
+# %% ../nbs/05_data.ipynb #c1bc7be8
+def load_hub_classification(dataset_name: str, dataset_config_name: str | None = None, text_column: str = "sentence",
+                            label_column: str = "label", label_names=None):
+    "The `train` and `validation` splits of `datasets.load_dataset(dataset_name, dataset_config_name)`, checked as files are; a `ClassLabel`'s names kept."
+    from datasets import ClassLabel, DatasetDict, load_dataset
+    where = " ".join(filter(None, [str(dataset_name), dataset_config_name]))
+    try: hub = load_dataset(dataset_name, dataset_config_name)
+    except Exception as e:
+        raise LoadError(f"could not load --dataset_name {where}: {_first_line(e)}\nCheck the name (and --dataset_config_name), "
+                        "or pass --data_dir DIR, a directory with train and validation files.") from None
+    if (missing := [s for s in SPLITS if s not in hub]):
+        raise DataError(f"--dataset_name {where} has no {' or '.join(missing)} split (it has: {', '.join(hub)}); "
+                        "lora_nb trains on train and scores validation")
+    sources = {s: f"{where} ({s})" for s in SPLITS}
+    frames = {s: check_frame(hub[s].to_pandas(), sources[s], text_column, label_column) for s in SPLITS}
+    feature = hub["train"].features.get(label_column)
+    names = label_names_of(frames, sources, label_names or (feature.names if isinstance(feature, ClassLabel) else None))
+    return DatasetDict({s: _to_dataset(f, names) for s, f in frames.items()})
 
 # %% ../nbs/05_data.ipynb #c888170f
 def tokenize_sst2(ds, tokenizer, max_length: int = 128):

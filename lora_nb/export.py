@@ -12,7 +12,7 @@ from torch import nn
 from .data import LoadError, DataError, load_tokenizer
 from .eval_cls import CLIParser
 from .families import family_of, head_names, linear_layer_names, matches
-from .rundir import RunError, save_tensors, _umask
+from .rundir import RunError, save_tensors, _umask, METRICS_FILE, card_facts
 from .fit import trainable_state_dict
 from .inject import inject_lora, lora_layers, merge_lora_
 from .layers import LoRALinear
@@ -47,16 +47,13 @@ def new_folder(output_dir):
 def model_card(run_dir, kind: str, base: str) -> str:
     "A `README.md` for an export of the run in `run_dir`: `kind` is `merged` or `peft`, `base` the base model it names."
     run = read_run(run_dir)
-    metrics_file = Path(run_dir).expanduser() / "metrics.json"
+    metrics_file = Path(run_dir).expanduser() / METRICS_FILE
     m = json.loads(metrics_file.read_text()) if metrics_file.is_file() else {}
-    hp = ", ".join(f"{k}={v}" for k, v in run["hparams"].items() if v is not None) or "none"
-    labels = ", ".join(f"{i} = {n}" for i, n in enumerate(run["label_names"]))
     load = ('from transformers import pipeline\nclf = pipeline("text-classification", model="THIS_FOLDER")\n'
             'clf("a gripping, funny film")') if kind == "merged" else \
            ('from peft import AutoPeftModelForSequenceClassification\nfrom transformers import AutoTokenizer\n'
             f'model = AutoPeftModelForSequenceClassification.from_pretrained("THIS_FOLDER", num_labels={len(run["label_names"])})\n'
             'tokenizer = AutoTokenizer.from_pretrained("THIS_FOLDER")')
-    scores = f"accuracy {m['accuracy']:.4f}, F1 {m['f1']:.4f} on {m.get('n', '?')} validation sentences" if "accuracy" in m else "not recorded"
     return f"""---
 base_model: {base}
 library_name: {"transformers" if kind == "merged" else "peft"}
@@ -67,12 +64,7 @@ tags: [lora_nb, {run["method"]}]
 
 Exported by [lora_nb](https://github.com/lora-nb/lora_nb) ({"LoRA merged into the base weights: a plain 🤗 Transformers model" if kind == "merged" else "an HF PEFT LoRA adapter, with the classification head"}).
 
-- **Labels**: {labels}
-- **Method**: {run["method"]} ({hp})
-- **Training**: {run.get("max_steps")} steps, batch {run.get("batch_size")}, learning rate {run.get("lr")}, seed {run.get("seed")}, max length {run.get("max_length")} tokens{", bf16" if run.get("bf16") else ""}
-- **Data**: sha256 {run.get("data", {}).get("sha256", "?")[:16]}..., sizes {run.get("data", {}).get("sizes", "?")}
-- **Validation**: {scores}
-
+{card_facts(run, m)}
 ```python
 {load}
 ```

@@ -22,7 +22,7 @@ from .eval_cls import classification_metrics
 __all__ = ['TRAINED_FILE', 'FIT_LR', 'METRICS_SETTINGS', 'trainable_state_dict', 'save_trainable', 'frozen_fingerprint',
            'hf_model', 'attention_kernel', 'NonFiniteError', 'predict_logits', 'PaddingCounter', 'peak_memory_mb',
            'enable_gradient_checkpointing_', 'epochs_to_steps', 'processes', 'resolve', 'training_arguments',
-           'make_trainer', 'train_steps', 'dev_scores', 'label_names_in', 'fit']
+           'make_trainer', 'train_steps', 'dev_scores', 'label_names_in', 'prediction_rows', 'fit']
 
 # %% ../nbs/07_fit.ipynb #6438af94
 def trainable_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
@@ -139,8 +139,8 @@ def _rows(tokenized) -> list[dict]:
 
 @torch.no_grad()
 def predict_logits(model, tokenized, tokenizer, batch_size: int = 64, sort_by_length: bool = True,
-                   bf16: bool = False, fp16: bool = False, shard: tuple[int, int] = (0, 1)) -> torch.Tensor:
-    "Logits of `model` for every example of `tokenized` (a tokenized split or a list of encodings), in input order; `bf16`/`fp16`: under that autocast; `shard=(rank, processes)`: this process predicts every `processes`-th batch, and every process gets all the logits."
+                   bf16: bool = False, fp16: bool = False, shard: tuple[int, int] = (0, 1), progress: str | None = None) -> torch.Tensor:
+    "Logits of `model` for every example of `tokenized` (a tokenized split or a list of encodings), in input order; `bf16`/`fp16`: under that autocast; `shard=(rank, processes)`: this process predicts every `processes`-th batch, and every process gets all the logits; `progress`: a progress bar with that title."
     rank, processes = shard
     was_training = model.training
     model.eval()
@@ -149,7 +149,8 @@ def predict_logits(model, tokenized, tokenizer, batch_size: int = 64, sort_by_le
     order = sorted(range(len(rows)), key=lambda i: -len(rows[i]["input_ids"])) if sort_by_length else list(range(len(rows)))
     starts = range(0, len(rows), batch_size)
     out = []
-    for i in starts[rank::processes]:
+    from tqdm.auto import tqdm
+    for i in tqdm(starts[rank::processes], desc=progress, disable=progress is None, leave=False):
         batch = collate([rows[j] for j in order[i:i + batch_size]])
         with torch.autocast(device.type, dtype=torch.float16 if fp16 else torch.bfloat16, enabled=bf16 or fp16):
             out.append(model(**{k: v.to(device) for k, v in batch.items()}).logits.float().cpu())
@@ -303,6 +304,13 @@ def label_names_in(data, label_names=None) -> list[str]:
     return parse_label_names(label_names) or getattr(data["train"].features["label"], "names", None) or \
         [f"LABEL_{i}" for i in range(max(data["train"]["label"]) + 1)]
 
+def prediction_rows(logits, labels: list[int], names: list[str], split) -> list[dict]:
+    "One row per example of `split`: its sentence, the predicted `label`, its `label_name` and `probability`, and the `gold` label."
+    probs = logits.float().softmax(-1)
+    sentences = split["sentence"] if "sentence" in split.column_names else [None] * len(labels)
+    return [{"sentence": s, "label": int(y), "label_name": names[y], "probability": round(float(p[y]), 6), "gold": int(g)}
+            for s, y, p, g in zip(sentences, probs.argmax(-1).tolist(), probs, labels)]
+
 METRICS_SETTINGS = ("method", "model", "tokenizer", "hparams", "dev_size", "max_steps", "batch_size", "lr", "seed", "bf16",
                     "group_by_length")   # the settings metrics.json repeats, so that a table of runs needs no run.json
 
@@ -319,7 +327,7 @@ def fit(model: nn.Module, tokenizer, data=None, config: RunConfig | None = None,
     verbose = verbose and rank == 0                       # one process writes, predicts and prints
     with RunFolder(config.train.output_dir, config.train.resume, writer=rank == 0) as folder:
         d = config.data
-        data = load_sst2(d.data_dir, d.text_column, d.label_column, d.label_names) if data is None else data
+        data = d.load() if data is None else data
         if config.train.eval_steps and "dev" not in data:
             raise ValueError(f"--eval_steps {config.train.eval_steps}: evaluating during training needs a dev split held out "
                              "from train; pass --dev_size N (or data with a 'dev' split)")
@@ -343,7 +351,8 @@ def fit(model: nn.Module, tokenizer, data=None, config: RunConfig | None = None,
         from accelerate.utils import extract_model_from_parallel
         extract_model_from_parallel(model, keep_fp32_wrapper=False)   # undo the Trainer's autocast patch of forward
         predict = lambda split: predict_logits(model, tokenized[split], tokenizer, config.train.eval_batch_size,
-                                               bf16=config.model.bf16, fp16=config.model.fp16, shard=(rank, world_size))
+                                               bf16=config.model.bf16, fp16=config.model.fp16, shard=(rank, world_size),
+                                               progress=f"predicting {split}" if verbose else None)
         dev_logits = predict("dev") if "dev" in tokenized else None   # the final (with eval_steps: the best) model
         started = time.perf_counter()
         logits = predict("validation")
@@ -363,8 +372,9 @@ def fit(model: nn.Module, tokenizer, data=None, config: RunConfig | None = None,
                    "train_tokens": collator.tokens, "train_slots": collator.slots, "tokenize_seconds": tokenize_seconds,
                    "predict_seconds": predict_seconds, "world_size": world_size,
                    "global_batch_size": t.batch_size * t.gradient_accumulation_steps * world_size}
-        folder.publish(preds, labels, metrics, run)           # only now do the previous run's files give way, all six
+        folder.publish(preds, labels, metrics, run, prediction_rows(logits, labels, names, data["validation"]))
     if verbose:
         print(f"validation accuracy {metrics['accuracy']:.4f}  f1 {metrics['f1']:.4f}  "
               f"({train_seconds / t.max_steps:.3f} s/step, {trainable:,} trainable params) -> {folder.dir}/")
+        print(folder.next_steps())
     return metrics

@@ -4,6 +4,7 @@
 
 # %% ../nbs/04_inject.ipynb #6c6366cb
 from __future__ import annotations
+import re
 import torch
 from torch import nn
 from .layers import LoRALinear
@@ -11,8 +12,8 @@ from .fast import FastLoRALinear
 from .families import require_family, head_names, linear_layer_names, matches, fold_blocks
 
 # %% auto #0
-__all__ = ['count_parameters', 'format_parameter_count', 'find_targets', 'freeze_all_but_', 'inject_lora', 'lora_layers',
-           'merge_lora_', 'unmerge_lora_', 'cast_lora_bases_', 'lora_state_dict', 'load_lora_state_dict']
+__all__ = ['count_parameters', 'format_parameter_count', 'find_targets', 'freeze_all_but_', 'block_summary', 'inject_lora',
+           'lora_layers', 'merge_lora_', 'unmerge_lora_', 'cast_lora_bases_', 'lora_state_dict', 'load_lora_state_dict']
 
 # %% ../nbs/04_inject.ipynb #2ae8a3a2
 def count_parameters(model: nn.Module) -> tuple[int, int]:
@@ -47,11 +48,23 @@ def freeze_all_but_(model: nn.Module, trainable: list) -> nn.Module:
     for t in trainable + [model.get_submodule(h) for h in head_names(model)]: t.requires_grad_(True)
     return model
 
+# %% ../nbs/04_inject.ipynb #d8df3f25
+def block_summary(names: list[str]) -> list[str]:
+    "`names` grouped by the stack of blocks they repeat in, one line per stack: `transformer.h.0-11: attn.c_attn, mlp.c_fc (24 layers)`; names outside a stack as they are."
+    stacks, single = {}, []
+    for n in names:
+        if (m := re.match(r"(.*?)\.(\d+)\.(.+)", n)):
+            blocks, parts = stacks.setdefault(m[1], (set(), {}))
+            blocks.add(int(m[2])); parts[m[3]] = parts.get(m[3], 0) + 1
+        else: single.append(n)
+    def span(b): return f"{min(b)}-{max(b)}" if len(b) > 1 and max(b) - min(b) + 1 == len(b) else ",".join(map(str, sorted(b)))
+    return [f"{p}.{span(b)}: {', '.join(parts)} ({sum(parts.values())} layers)" for p, (b, parts) in stacks.items()] + single
+
 # %% ../nbs/04_inject.ipynb #38f797a6
 def inject_lora(model: nn.Module, r: int = 8, alpha: float = 16, dropout: float = 0.05,
-                targets: list[str] | None = None, verbose: bool = True,
+                targets: list[str] | None = None, verbose: bool | int = True,
                 layer_cls: type[LoRALinear] = FastLoRALinear) -> list[str]:
-    "Replace `model`'s target layers by `layer_cls` in place; freeze all but LoRA and the head. Returns the wrapped names."
+    "Replace `model`'s target layers by `layer_cls` in place; freeze all but LoRA and the head. Returns the wrapped names. `verbose`: a summary; `verbose=2`: the table of every layer too."
     if lora_layers(model): raise ValueError("model already has LoRA layers; inject into a fresh model (or merge_lora_ and reload)")
     wrapped, rows = find_targets(model, targets), []
     for name in wrapped:
@@ -60,12 +73,14 @@ def inject_lora(model: nn.Module, r: int = 8, alpha: float = 16, dropout: float 
         model.set_submodule(name, lora)
         rows.append((name, type(base).__name__, f"{lora.in_features}->{lora.out_features}", lora.r * (lora.in_features + lora.out_features)))
     freeze_all_but_(model, [p for m in lora_layers(model) for p in (m.lora_A, m.lora_B)])
-    if verbose:
+    if verbose and verbose >= 2:
         width = max(len(r[0]) for r in rows)
         print(f"{'wrapped layer':<{width}}  {'base':<6}  {'in->out':<11}  {'LoRA params':>11}")
         for name, kind, shape, n in rows: print(f"{name:<{width}}  {kind:<6}  {shape:<11}  {n:>11,}")
+    if verbose:
         print(f"{len(rows)} layers wrapped with LoRA (r={r}, alpha={alpha}, dropout={dropout}); "
               f"head: {', '.join(head_names(model)) or 'none'}")
+        for line in block_summary(wrapped): print("  " + line)
         print(format_parameter_count(model))
     return wrapped
 

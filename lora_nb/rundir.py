@@ -9,15 +9,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['PREDS_FILE', 'LABELS_FILE', 'METRICS_FILE', 'LOG_FILE', 'WEIGHTS_FILE', 'RUN_FILE', 'RESULT_FILES', 'WORK_DIR',
-           'CHECKPOINTS_DIR', 'LOCK_FILE', 'RunError', 'Interrupted', 'atomic_write', 'write_json', 'save_tensors',
-           'check_output_dir', 'is_locked', 'run_lock', 'signals_deferred', 'last_checkpoint', 'publish',
-           'check_resume', 'RunFolder']
+__all__ = ['PREDS_FILE', 'LABELS_FILE', 'PREDICTIONS_FILE', 'CARD_FILE', 'METRICS_FILE', 'LOG_FILE', 'WEIGHTS_FILE', 'RUN_FILE',
+           'RESULT_FILES', 'WORK_DIR', 'CHECKPOINTS_DIR', 'LOCK_FILE', 'RunError', 'Interrupted', 'atomic_write',
+           'write_json', 'save_tensors', 'check_output_dir', 'is_locked', 'run_lock', 'signals_deferred',
+           'last_checkpoint', 'publish', 'check_resume', 'card_facts', 'run_card', 'RunFolder']
 
 # %% ../nbs/06b_rundir.ipynb #c4afe1aa
 PREDS_FILE, LABELS_FILE = "sst2_val_preds.json", "sst2_val_labels.json"   # the names the seed's commands use
+PREDICTIONS_FILE, CARD_FILE = "predictions.jsonl", "README.md"
 METRICS_FILE, LOG_FILE, WEIGHTS_FILE, RUN_FILE = "metrics.json", "train_log.json", "adapter.safetensors", "run.json"
-RESULT_FILES = (PREDS_FILE, LABELS_FILE, METRICS_FILE, LOG_FILE, WEIGHTS_FILE, RUN_FILE)
+RESULT_FILES = (PREDS_FILE, LABELS_FILE, PREDICTIONS_FILE, METRICS_FILE, LOG_FILE, WEIGHTS_FILE, RUN_FILE, CARD_FILE)
 WORK_DIR, CHECKPOINTS_DIR, LOCK_FILE = "run.incomplete", "checkpoints", ".lock"
 
 class RunError(RuntimeError):
@@ -132,6 +133,57 @@ def check_resume(saved: dict, record: dict, work: Path):
         raise RunError(f"--resume: the unfinished run in {work} had other settings ({', '.join(changed)}); "
                        "resume with the same ones, or delete that folder to start afresh")
 
+# %% ../nbs/06b_rundir.ipynb #5ad6ffa6
+def card_facts(run: dict, metrics: dict) -> str:
+    "The facts of a run as Markdown bullets (labels, method, training, data, scores): the cards of a run and of its exports share them."
+    hp = ", ".join(f"{k}={v}" for k, v in run.get("hparams", {}).items() if v is not None) or "none"
+    labels = ", ".join(f"{i} = {n}" for i, n in enumerate(run.get("label_names", [])))
+    data = run.get("data", {})
+    scores = (f"accuracy {metrics['accuracy']:.4f}, F1 {metrics['f1']:.4f} on {metrics.get('n', '?')} validation sentences"
+              if "accuracy" in metrics else "not recorded")
+    return f"""- **Labels**: {labels}
+- **Method**: {run.get("method", "?")} ({hp})
+- **Training**: {run.get("max_steps")} steps, batch {run.get("batch_size")}, learning rate {run.get("lr")}, seed {run.get("seed")}, max length {run.get("max_length")} tokens{", bf16" if run.get("bf16") else ""}
+- **Data**: {run.get("data_dir") or "the Hub"}; sha256 {str(data.get("sha256", "?"))[:16]}..., sizes {data.get("sizes", "?")}
+- **Validation**: {scores}
+"""
+
+def run_card(run: dict, metrics: dict, run_dir) -> str:
+    "The `README.md` of a finished run: what it is, the facts, its files, and the commands that use it."
+    d, base = str(run_dir), run.get("model", "a model of your own")
+    command = " ".join(run["command"]) if run.get("command") else "fit() from Python"
+    use = (f"""```sh
+lora_nb_eval --preds {d}/{PREDS_FILE} --labels {d}/{LABELS_FILE}      # accuracy and F1
+lora_nb_predict --run_dir {d} "a gripping, funny film"                # classify sentences
+lora_nb_export --run_dir {d} --output_dir {d}-merged --format merged  # a plain 🤗 model (LoRA, full)
+```
+
+```python
+from lora_nb.runs import load_run
+model, tokenizer = load_run("{d}")
+```""" if "method" in run else f"""The run was trained by `fit()` on a model it did not build: rebuild that model as before, then
+`lora_nb.runs.load_trained_(model, "{d}/{WEIGHTS_FILE}")`.""")
+    return f"""# {run.get("method", "fit")} fine-tune of {base}
+
+Trained with [lora_nb](https://github.com/lora-nb/lora_nb): `{command}`
+
+{card_facts(run, metrics)}
+## Files
+
+| file | what |
+|---|---|
+| `{PREDICTIONS_FILE}` | each validation sentence: predicted `label`, `label_name`, `probability`, and the `gold` label |
+| `{PREDS_FILE}`, `{LABELS_FILE}` | predicted and gold class ids, in file order |
+| `{METRICS_FILE}` | scores, parameter counts, times, memory |
+| `{LOG_FILE}` | the training loss every few steps |
+| `{WEIGHTS_FILE}` | the trained tensors only, the run's record in its header |
+| `{RUN_FILE}` | the run's settings, label names, fingerprints of the data and the frozen weights, versions |
+
+## Use it
+
+{use}
+"""
+
 # %% ../nbs/06b_rundir.ipynb #2655d478
 class RunFolder:
     "The run folder `output_dir` as a run sees it: the lock, the work folder (checkpoints, unfinished record, partial log), publishing."
@@ -178,8 +230,17 @@ class RunFolder:
         atomic_write(path, lambda tmp: save_tensors(tensors, tmp, {"lora_nb.run": json.dumps(record)}))
         return path.stat().st_size
 
-    def publish(self, preds: list[int], labels: list[int], metrics: dict, record: dict):
-        "Write the finished run's files, then move all six into `output_dir` at once (the previous run's give way only now)."
+    def publish(self, preds: list[int], labels: list[int], metrics: dict, record: dict, predictions: list[dict] | None = None):
+        "Write the finished run's files, then move them all into `output_dir` at once (the previous run's give way only now)."
         for name, obj in ((PREDS_FILE, preds), (LABELS_FILE, labels), (METRICS_FILE, metrics), (RUN_FILE, record)):
             write_json(self.work / name, obj)
+        lines = "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in predictions or [])
+        atomic_write(self.work / PREDICTIONS_FILE, lambda tmp: Path(tmp).write_text(lines))
+        atomic_write(self.work / CARD_FILE, lambda tmp: Path(tmp).write_text(run_card(record, metrics, self.dir)))
         with signals_deferred(): publish(self.work, self.dir)
+
+    def next_steps(self) -> str:
+        "What to do with the finished run: score it, classify sentences with it, export it."
+        d = str(self.dir)
+        return (f"next: lora_nb_eval --preds {d}/{PREDS_FILE} --labels {d}/{LABELS_FILE} | lora_nb_predict --run_dir {d} "
+                f"\"a sentence\" | lora_nb_export --run_dir {d} --output_dir {d}-export | the run's card: {d}/{CARD_FILE}")

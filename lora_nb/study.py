@@ -8,7 +8,7 @@ import json, os, subprocess, sys, time
 from pathlib import Path
 import pandas as pd
 from .methods import METHODS, import_plugins, _positive
-from .rundir import atomic_write, write_json
+from .rundir import atomic_write, write_json, METRICS_FILE, WORK_DIR, CHECKPOINTS_DIR
 from .compare import train_in_subprocess
 from .eval_cls import CLIParser
 
@@ -52,10 +52,10 @@ def _row(job: dict, metrics: dict | None, status: str, cached: bool = False) -> 
 def train_run(job: dict, in_process: bool = False) -> dict:
     "Train `job` (method, lr, seed, stage, run_dir, train_args) in a `lora_nb.train` subprocess (or this process), or read its finished run; a row."
     run_dir = Path(job["run_dir"])
-    if (run_dir / "metrics.json").is_file():
-        return _row(job, json.loads((run_dir / "metrics.json").read_text()), "ok", cached=True)
+    if (run_dir / METRICS_FILE).is_file():
+        return _row(job, json.loads((run_dir / METRICS_FILE).read_text()), "ok", cached=True)
     args = ["--method", job["method"], "--lr", str(job["lr"]), "--seed", str(job["seed"]), *job["train_args"]]
-    checkpoints = run_dir / "run.incomplete" / "checkpoints"
+    checkpoints = run_dir / WORK_DIR / CHECKPOINTS_DIR
     if checkpoints.is_dir() and any(checkpoints.iterdir()): args.append("--resume")   # an interrupted run continues
     metrics, status = train_in_subprocess(run_dir, args, in_process)
     return _row(job, metrics, status)

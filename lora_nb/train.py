@@ -16,9 +16,8 @@ from .eval_cls import CLIParser
 from .methods import METHODS, get_method, import_plugins, _positive
 
 # %% auto #0
-__all__ = ['load_classifier', 'prepare_model', 'model_positions', 'offline_if_unreachable', 'run_config', 'check_model',
-           'load_data', 'run', 'train', 'build_parser', 'parse_args', 'report_error', 'main', 'close_process_group',
-           'toy_lora_run']
+__all__ = ['load_classifier', 'prepare_model', 'model_positions', 'offline_if_unreachable', 'run_config', 'check_model', 'run',
+           'train', 'build_parser', 'parse_args', 'report_error', 'main', 'close_process_group', 'toy_lora_run']
 
 # %% ../nbs/12_train.ipynb #41fbfb62
 def load_classifier(model_name_or_path: str, tokenizer, num_labels: int = 2, attn_implementation: str | None = None):
@@ -101,8 +100,9 @@ def run_config(method: str = "lora", command: list[str] | None = None, **setting
 
 def check_model(config: RunConfig) -> None:
     "Before anything loads: go offline at once if the Hub is needed and out of reach; the model's config readable; `--max_length` within its positions."
-    model, data_dir = config.model.model, config.data.data_dir
-    needs_hub = [f for f, local in (("--model PATH", _is_local(model)), ("--data_dir DIR", data_dir is not None)) if not local]
+    model, d = config.model.model, config.data
+    data_local = d.data_dir is not None or (d.dataset_name is not None and _is_local(d.dataset_name))
+    needs_hub = [f for f, local in (("--model PATH", _is_local(model)), ("--data_dir DIR", data_local)) if not local]
     if needs_hub: offline_if_unreachable()                # a Hub out of reach: one quick look, then offline, no retries
     try: positions = model_positions(model)
     except LoadError as e:
@@ -113,20 +113,15 @@ def check_model(config: RunConfig) -> None:
         raise ValueError(f"--max_length {config.data.max_length} is longer than the model's {positions} positions; "
                          f"pass --max_length {positions} or less")
 
-def load_data(d: DataConfig):
-    "The splits `d` names (SST-2 from the Hub by default), with `dev_size` training examples held out as a dev split."
-    data = load_sst2(d.data_dir, d.text_column, d.label_column, d.label_names)
-    return hold_out_dev(data, d.dev_size) if d.dev_size else data
-
-def run(config: RunConfig, verbose: bool = True) -> dict:
+def run(config: RunConfig, verbose: bool | int = True) -> dict:
     "The pipeline, one way: check the folder and the model, load the data, load and prepare the model, `fit` (which publishes); returns the metrics."
     from transformers import set_seed
     rank = processes()[1]
     if rank == 0: check_output_dir(config.train.output_dir)   # a busy, unwritable or file output_dir fails before any work
     check_model(config)
     set_seed(config.train.seed)                           # the head, LoRA's A; the Trainer reseeds for data order and dropout
-    data = load_data(config.data)                         # data first: a bad --data_dir fails before the model loads
-    verbose = verbose and rank == 0                       # under torchrun one process speaks
+    data = config.data.load()                             # data first: a bad --data_dir fails before the model loads
+    verbose = verbose if rank == 0 else False             # under torchrun one process speaks (2: every wrapped layer)
     net, tokenizer = prepare_model(config.method, config.model.model, bf16=config.model.bf16, verbose=verbose,
                                    num_labels=data["train"].features["label"].num_classes,
                                    attn_implementation=config.model.attn_implementation, **config.hparams)
@@ -151,6 +146,7 @@ def build_parser(prog: str = "python -m lora_nb.train") -> tuple[argparse.Argume
     p.add_argument("--plugin", action="append", default=[], metavar="MODULE",
                    help="import MODULE first: a module that registers more methods (repeatable)")
     p.add_argument("--debug", action="store_true", help="show the traceback of an error (or set LORA_NB_DEBUG=1)")
+    p.add_argument("--verbose", action="store_true", help="print every layer the method wrapped, not the summary")
     owners = {}
     for m in METHODS.values():
         if m.config is None and m.add_args is None: continue
@@ -168,7 +164,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     import_plugins(argv)
     p, owners = build_parser()
     args = p.parse_args(argv)
-    given = {k: v for k, v in vars(args).items() if k not in ("method", "plugin", "debug")}
+    given = {k: v for k, v in vars(args).items() if k not in ("method", "plugin", "debug", "verbose")}
     args.hparams = {d: given.pop(d) for d in list(given) if d in owners}
     for dest in args.hparams:
         if owners[dest] != args.method: p.error(f"--{dest} is a flag of --method {owners[dest]}; it does nothing with --method {args.method}")
@@ -198,7 +194,8 @@ def main(argv: list[str] | None = None) -> None:
     if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGTERM, _terminate)
     try:
         args = parse_args(argv)
-        run(run_config(args.method, command=[*args.prog.split(), *map(str, argv)], **args.settings, **args.hparams))
+        run(run_config(args.method, command=[*args.prog.split(), *map(str, argv)], **args.settings, **args.hparams),
+            verbose=2 if args.verbose else 1)
     except (LoadError, DataError, RunError, ValueError, OSError, KeyboardInterrupt) as e:
         sys.exit(report_error(e, argv))
     close_process_group()
