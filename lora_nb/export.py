@@ -18,7 +18,8 @@ from .inject import inject_lora, lora_layers, merge_lora_
 from .layers import LoRALinear
 from .methods import import_plugins, get_method, unwrap_lora_
 from .runs import load_run, read_run, _fits
-from .train import load_classifier, report_error, _terminate, _is_local, offline_if_unreachable
+from .models import load_classifier, _is_local, offline_if_unreachable
+from .train import report_error, _terminate
 
 # %% auto #0
 __all__ = ['FORMATS', 'new_folder', 'model_card', 'export_merged', 'peft_adapter', 'export_peft', 'read_peft_config',
@@ -52,7 +53,8 @@ def model_card(run_dir, kind: str, base: str) -> str:
     load = ('from transformers import pipeline\nclf = pipeline("text-classification", model="THIS_FOLDER")\n'
             'clf("a gripping, funny film")') if kind == "merged" else \
            ('from peft import AutoPeftModelForSequenceClassification\nfrom transformers import AutoTokenizer\n'
-            f'model = AutoPeftModelForSequenceClassification.from_pretrained("THIS_FOLDER", num_labels={len(run["label_names"])})\n'
+            'model = AutoPeftModelForSequenceClassification.from_pretrained(\n    "THIS_FOLDER", '
+            f'id2label={dict(enumerate(run["label_names"]))!r},\n    label2id={ {n: i for i, n in enumerate(run["label_names"])}!r})\n'
             'tokenizer = AutoTokenizer.from_pretrained("THIS_FOLDER")')
     return f"""---
 base_model: {base}

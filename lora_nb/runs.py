@@ -11,7 +11,7 @@ from torch import nn
 from .rundir import RunError, WORK_DIR, RUN_FILE, WEIGHTS_FILE
 from .fit import trainable_state_dict, frozen_fingerprint, hf_model
 from .methods import METHODS
-from .train import prepare_model, offline_if_unreachable, _is_local
+from .models import prepare_model, offline_if_unreachable, _is_local
 
 # %% auto #0
 __all__ = ['read_run', 'saved_run', 'load_trained_', 'load_run']

@@ -9,84 +9,15 @@ from dataclasses import replace
 from pathlib import Path
 from .config import RunConfig, DataConfig, GROUPS, add_config_args
 from .rundir import RunError, check_output_dir
-from .data import LoadError, DataError, load_sst2, load_tokenizer, hold_out_dev, _model_load_message
-from .families import family_of, head_names, faster_config_
+from .data import LoadError, DataError
+from .models import load_classifier, prepare_model, model_positions, check_model, offline_if_unreachable, _is_local
 from .fit import fit, processes   # `from lora_nb.train import fit` works too
 from .eval_cls import CLIParser
 from .methods import METHODS, get_method, import_plugins, _positive
 
 # %% auto #0
-__all__ = ['load_classifier', 'prepare_model', 'model_positions', 'offline_if_unreachable', 'run_config', 'check_model', 'run',
-           'train', 'build_parser', 'parse_args', 'report_error', 'main', 'close_process_group', 'toy_lora_run']
-
-# %% ../nbs/12_train.ipynb #41fbfb62
-def load_classifier(model_name_or_path: str, tokenizer, num_labels: int = 2, attn_implementation: str | None = None):
-    "`AutoModelForSequenceClassification` with a fresh `num_labels` head, its pad token id set by the family's rule."
-    from transformers import AutoConfig, AutoModelForSequenceClassification
-    from transformers.utils import logging as hf_logging
-    level, bar = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
-    hf_logging.set_verbosity_error()     # the "newly initialized head" warning is expected: the head is new
-    hf_logging.disable_progress_bar()    # and a bar for loading a few files is noise (before an error line, too)
-    try:
-        config = AutoConfig.from_pretrained(model_name_or_path, num_labels=num_labels)
-        faster_config_(config)                            # the same function, a faster kernel (notebook 03)
-        model = AutoModelForSequenceClassification.from_pretrained(   # a saved head of another size is replaced too
-            model_name_or_path, config=config, ignore_mismatched_sizes=True,
-            **({"attn_implementation": attn_implementation} if attn_implementation else {}))   # None: 🤗's choice (sdpa)
-    except Exception as e:
-        raise LoadError(_model_load_message(str(model_name_or_path), e)) from None
-    finally:
-        hf_logging.set_verbosity(level)
-        if bar: hf_logging.enable_progress_bar()
-    if model.config.pad_token_id is None:
-        family = family_of(model)
-        if family is not None and not family.pad_with_eos:
-            raise LoadError(f"{model_name_or_path!r}: its config has no pad_token_id, which a {family.name} model needs")
-        model.config.pad_token_id = tokenizer.pad_token_id
-    import torch
-    bad = [n for n, p in model.named_parameters() if not bool(torch.isfinite(p).all())]
-    if bad: raise LoadError(f"{model_name_or_path!r}: {len(bad)} weight tensor(s) hold NaN or inf values (e.g. {bad[0]}); the checkpoint is corrupt")
-    return model
-
-def prepare_model(method: str = "lora", model_name_or_path: str = "gpt2", *, bf16: bool = False,
-                  verbose: bool = True, num_labels: int = 2, attn_implementation: str | None = None, **hparams):
-    "Load `model_name_or_path` for `num_labels`-way classification and apply `method` with `hparams`; returns `(model, tokenizer)`."
-    m = get_method(method)
-    m.check_hparams(hparams)                              # before anything loads
-    tokenizer = load_tokenizer(str(model_name_or_path))
-    model = load_classifier(str(model_name_or_path), tokenizer, num_labels, attn_implementation)
-    heads = head_names(model)
-    net = m.apply(model, tokenizer, bf16=bf16, verbose=verbose, **hparams)
-    frozen = [h for h in heads if not all(p.requires_grad for p in model.get_submodule(h).parameters())]
-    if frozen:
-        raise ValueError(f"method {method!r} left the classification head {frozen} frozen at its random initialisation; "
-                         "a method must train the head (inject.freeze_all_but_ does that)")
-    return net, tokenizer
-
-# %% ../nbs/12_train.ipynb #afbe53ac
-def model_positions(model_name_or_path: str) -> int | None:
-    "How many token positions the model has (from its config alone), or `None` if the config does not say."
-    from transformers import AutoConfig
-    try: cfg = AutoConfig.from_pretrained(model_name_or_path)
-    except Exception as e: raise LoadError(_model_load_message(str(model_name_or_path), e, "config")) from None
-    n = getattr(cfg, "max_position_embeddings", None) or getattr(cfg, "n_positions", None)
-    if n and cfg.model_type in ("roberta", "xlm-roberta", "camembert"): n -= (cfg.pad_token_id or 0) + 1   # offset by the pad id
-    return n
-
-def _is_local(path) -> bool: return Path(path).expanduser().is_dir()
-
-def offline_if_unreachable(timeout: float = 3.0) -> bool:
-    "If the Hugging Face Hub cannot be reached, put this process in offline mode (cached files still load, nothing retries)."
-    import huggingface_hub.constants as hub
-    from huggingface_hub.utils import get_session
-    if hub.HF_HUB_OFFLINE: return False
-    try: get_session().head(hub.ENDPOINT, timeout=timeout)   # 🤗's own HTTP client: HTTPS_PROXY and friends apply, as to downloads
-    except Exception:                                        # no answer at all (any HTTP status is an answer)
-        hub.HF_HUB_OFFLINE = True; os.environ["HF_HUB_OFFLINE"] = "1"
-        if "datasets" in sys.modules:
-            import datasets.config; datasets.config.HF_HUB_OFFLINE = True
-        return True
-    return False
+__all__ = ['run_config', 'run', 'train', 'build_parser', 'parse_args', 'report_error', 'main', 'close_process_group',
+           'toy_lora_run']
 
 # %% ../nbs/12_train.ipynb #8a5afeae
 def run_config(method: str = "lora", command: list[str] | None = None, **settings) -> RunConfig:
@@ -97,21 +28,6 @@ def run_config(method: str = "lora", command: list[str] | None = None, **setting
     if config.train.eval_steps and not config.data.dev_size:
         raise ValueError(f"--eval_steps {config.train.eval_steps} evaluates on a dev split held out from train: pass --dev_size N too")
     return replace(config, hparams={**m.hparams(), **config.hparams})
-
-def check_model(config: RunConfig) -> None:
-    "Before anything loads: go offline at once if the Hub is needed and out of reach; the model's config readable; `--max_length` within its positions."
-    model, d = config.model.model, config.data
-    data_local = d.data_dir is not None or (d.dataset_name is not None and _is_local(d.dataset_name))
-    needs_hub = [f for f, local in (("--model PATH", _is_local(model)), ("--data_dir DIR", data_local)) if not local]
-    if needs_hub: offline_if_unreachable()                # a Hub out of reach: one quick look, then offline, no retries
-    try: positions = model_positions(model)
-    except LoadError as e:
-        if len(needs_hub) == 2:                           # say once that both need the Hub, not one failure at a time
-            raise LoadError(f"{e}\nThe data set too comes from the Hub: pass --model PATH and --data_dir DIR.") from None
-        raise
-    if positions and config.data.max_length > positions:
-        raise ValueError(f"--max_length {config.data.max_length} is longer than the model's {positions} positions; "
-                         f"pass --max_length {positions} or less")
 
 def run(config: RunConfig, verbose: bool | int = True) -> dict:
     "The pipeline, one way: check the folder and the model, load the data, load and prepare the model, `fit` (which publishes); returns the metrics."
