@@ -53,7 +53,7 @@ class DataConfig:
     max_length: int = setting(128, "truncate sentences to this many tokens", type=positive(int))
 
     def __post_init__(self):
-        if self.data_dir is not None: self.data_dir = str(Path(self.data_dir).expanduser())
+        if self.data_dir is not None: self.data_dir = os.path.abspath(Path(self.data_dir).expanduser())   # where, from anywhere
         if self.dataset_name is not None: self.dataset_name = str(self.dataset_name)
         if self.dev_size < 0: raise ValueError(f"--dev_size: must be 0 or more, got {self.dev_size}")
         if self.data_dir is not None and self.dataset_name is not None:

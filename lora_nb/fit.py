@@ -101,9 +101,13 @@ def _checkpointing_trainer():
                 raise NonFiniteError(f"step {step}: the training loss is {loss.item()}; the learning rate (--lr) may be too "
                                      "large, or the model's weights or inputs are not finite. Nothing was written as a result")
             grads = [p.grad for p in model.parameters() if p.grad is not None]
-            if grads and not bool(torch.stack([torch.isfinite(g).all() for g in grads]).all()):
-                raise NonFiniteError(f"step {step}: a gradient is not finite; the learning rate (--lr) or scaling (e.g. "
-                                     "--alpha) may be too large. Nothing was written as a result")
+            norm = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g, dtype=torch.float32) for g in grads])) \
+                if grads else torch.zeros(())            # finite only if every element is finite and their squares fit
+            if not bool(torch.isfinite(norm)):
+                what = ("a gradient is not finite" if not bool(torch.stack([torch.isfinite(g).all() for g in grads]).all()) else
+                        "every gradient is finite but their norm overflows, so clipping would zero every update")
+                raise NonFiniteError(f"step {step}: {what}; the learning rate (--lr) or scaling (e.g. --alpha) may be too "
+                                     "large. Nothing was written as a result")
             return loss
     return CheckpointingTrainer
 
