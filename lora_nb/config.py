@@ -170,7 +170,7 @@ def split_settings(settings: dict) -> tuple[dict[str, dict], dict]:
 @dataclass
 class RunConfig:
     "One run: the method and its hyperparameters, the data, the model, the training, and the command line it came from."
-    method: str = "lora"
+    method: str | None = None
     hparams: dict = field(default_factory=dict)
     data: DataConfig = field(default_factory=DataConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
@@ -178,7 +178,7 @@ class RunConfig:
     command: list[str] | None = None
 
     @classmethod
-    def from_settings(cls, method: str = "lora", hparams: dict | None = None, command: list[str] | None = None,
+    def from_settings(cls, method: str | None = None, hparams: dict | None = None, command: list[str] | None = None,
                       strict: bool = True, **settings) -> RunConfig:
         "A config from flat keywords (`max_steps=100, data_dir=...`); with `strict=False` the keywords no group has become `hparams`."
         groups, rest = split_settings(settings)
@@ -191,9 +191,10 @@ class RunConfig:
 
     def record(self) -> dict:
         "The config as `run.json` records it: flat, the recorded fields only, with the method, its hyperparameters and the command."
-        rec = {"method": self.method, "model": self.model.model, "tokenizer": self.model.model, "hparams": dict(self.hparams)}
+        rec = {} if self.method is None else \
+            {"method": self.method, "model": self.model.model, "tokenizer": self.model.model, "hparams": dict(self.hparams)}
         rec.update({f.name: getattr(getattr(self, g), f.name) for g, cls in GROUPS.items() for f in fields(cls)
-                    if f.metadata["recorded"]})
+                    if f.metadata["recorded"] and f.name != "model"})
         if self.command is not None: rec["command"] = list(self.command)
         return rec
 
@@ -201,10 +202,10 @@ class RunConfig:
     def from_record(cls, rec: dict) -> RunConfig:
         "The config a `run.json` records (today's, or an older one's: missing fields take their defaults)."
         groups, _ = split_settings({k: v for k, v in rec.items() if k not in ("model", "label_names")})
-        groups["model"]["model"] = rec["model"]
+        if "model" in rec: groups["model"]["model"] = rec["model"]
         if rec.get("label_names"): groups["data"]["label_names"] = list(rec["label_names"])
         if rec.get("attn_implementation"): groups["model"]["attn_implementation"] = rec["attn_implementation"]
-        return cls(rec["method"], dict(rec.get("hparams", {})), **{g: GROUPS[g](**kw) for g, kw in groups.items()},
+        return cls(rec.get("method"), dict(rec.get("hparams", {})), **{g: GROUPS[g](**kw) for g, kw in groups.items()},
                    command=rec.get("command"))
 
 # %% ../nbs/06a_config.ipynb #6dc1e766
