@@ -7,13 +7,13 @@ from __future__ import annotations
 import argparse, os, signal, sys, threading, traceback
 from dataclasses import replace
 from pathlib import Path
-from .config import RunConfig, DataConfig, GROUPS, add_config_args
+from .config import RunConfig, GROUPS, add_config_args
 from .rundir import RunError, check_output_dir
 from .data import LoadError, DataError
 from .models import load_classifier, prepare_model, model_positions, check_model, offline_if_unreachable, _is_local
 from .fit import fit, processes   # `from lora_nb.train import fit` works too
 from .eval_cls import CLIParser
-from .methods import METHODS, get_method, import_plugins, _positive
+from .methods import METHODS, get_method, import_plugins
 
 # %% auto #0
 __all__ = ['run_config', 'run', 'train', 'build_parser', 'parse_args', 'report_error', 'main', 'close_process_group',
