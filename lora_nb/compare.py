@@ -8,16 +8,29 @@ import json, os, subprocess, sys, time
 from pathlib import Path
 import pandas as pd
 from .methods import METHODS, import_plugins, _positive
-from .rundir import atomic_write, METRICS_FILE, LOG_FILE
+from .rundir import atomic_write, METRICS_FILE, LOG_FILE, Interrupted, RunError, stop_on_signals, stop_requested
 from .eval_cls import CLIParser
 
 # %% auto #0
-__all__ = ['COLUMNS', 'train_in_subprocess', 'run_method', 'results_table', 'to_markdown', 'plot_accuracy_vs_params',
-           'plot_loss_curves', 'compare', 'main']
+__all__ = ['COLUMNS', 'wait_passing_signals', 'train_in_subprocess', 'run_method', 'results_table', 'to_markdown',
+           'plot_accuracy_vs_params', 'plot_loss_curves', 'compare', 'main']
 
 # %% ../nbs/14_compare.ipynb #e41287fd
 COLUMNS = ["method", "status", "accuracy", "f1", "trainable_params", "trainable_pct", "seconds_per_step",
            "train_seconds", "peak_memory_mb", "weights_mb", "lr"]
+
+def wait_passing_signals(child: subprocess.Popen) -> int:
+    "Wait for `child` to end; a stop asked of this process (Ctrl-C, SIGTERM) is passed on to it, once, and it is given the time to save a checkpoint, never killed. Its exit status."
+    with stop_on_signals():
+        passed = False
+        while child.poll() is None:
+            if stop_requested() is not None and not passed:
+                passed = True
+                try: child.send_signal(stop_requested())
+                except ProcessLookupError: pass
+            try: child.wait(timeout=0.2)
+            except subprocess.TimeoutExpired: pass
+    return child.returncode
 
 def train_in_subprocess(output_dir: Path, train_args: list[str], in_process: bool = False) -> tuple[dict | None, str]:
     "Run `lora_nb.train --output_dir output_dir *train_args` in a subprocess (or through `main` in this one), its log in `output_dir/train.log`; `(metrics, 'ok')` or `(None, 'failed (exit N): last line')`."
@@ -27,12 +40,15 @@ def train_in_subprocess(output_dir: Path, train_args: list[str], in_process: boo
         from lora_nb.train import main
         r = run_main(main, "--output_dir", output_dir, *train_args, offline=False)
         (output_dir / "train.log").write_text(r.stdout + r.stderr)
-        if r.returncode in (130, 143): raise KeyboardInterrupt   # the signal reached this process: stop, as a child's parent would
+        if r.returncode in (130, 143): raise Interrupted("interrupted; the run's checkpoint is kept", r.returncode - 128)
         returncode = r.returncode
     else:
         cmd = [sys.executable, "-m", "lora_nb.train", "--output_dir", str(output_dir), *train_args]
         with open(output_dir / "train.log", "w") as log:
-            returncode = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}).returncode
+            child = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                                     start_new_session=True)   # a terminal's Ctrl-C reaches this process only: it passes one on
+            returncode = wait_passing_signals(child)
+        if returncode in (130, 143): raise Interrupted("interrupted; the run's checkpoint is kept", returncode - 128)
     metrics_file = output_dir / METRICS_FILE
     if returncode != 0 or not metrics_file.is_file():
         lines = [l for l in (output_dir / "train.log").read_text(errors="replace").splitlines() if l.strip()]
@@ -124,9 +140,11 @@ def _write_results(df, logs, output_dir: Path):
 # %% ../nbs/14_compare.ipynb #ad9afe89
 def main(argv: list[str] | None = None) -> None:
     "Command line entry point (`python -m lora_nb.compare`, `lora_nb_compare`)."
-    argv = sys.argv[1:] if argv is None else argv
-    try: import_plugins(argv)                       # --plugin modules register methods before --methods is read
-    except ValueError as e: print(f"error: {e}", file=sys.stderr); sys.exit(2)
+    from lora_nb.train import run_command
+    run_command(_compare, argv)
+
+def _compare(argv: list[str]):
+    import_plugins(argv)                            # --plugin modules register methods before --methods is read
     p = CLIParser(prog="python -m lora_nb.compare",
                                 description="Train several fine-tuning methods on SST-2 with one budget and compare them. "
                                             "Other options (--model, --data_dir, --seed, ...) go to every run of lora_nb.train.")
@@ -139,7 +157,8 @@ def main(argv: list[str] | None = None) -> None:
     df = compare(args.methods, args.output_dir, args.max_steps, args.batch_size, extra)
     print(to_markdown(df))
     print(f"results: {args.output_dir}/results.csv, results.md, accuracy_vs_params.png, loss_curves.png")
-    if (df.status != "ok").any(): sys.exit(1)
+    if (failed := int((df.status != "ok").sum())):
+        raise RunError(f"{failed} of {len(df)} method(s) failed: their train.log in {args.output_dir} says why")
 
 # %% ../nbs/14_compare.ipynb #c87f3010
 if __name__ == "__main__" and not hasattr(sys, "ps1") and "ipykernel" not in sys.modules: main()

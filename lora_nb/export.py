@@ -12,14 +12,14 @@ from torch import nn
 from .data import LoadError, DataError, load_tokenizer
 from .eval_cls import CLIParser
 from .families import family_of, head_names, linear_layer_names, matches
-from .rundir import RunError, save_tensors, _umask, METRICS_FILE, card_facts
+from .rundir import RunError, save_tensors, _umask, METRICS_FILE, card_facts, check_stop
 from .fit import trainable_state_dict
 from .inject import inject_lora, lora_layers, merge_lora_
 from .layers import LoRALinear
 from .methods import import_plugins, get_method, unwrap_lora_
 from .runs import load_run, read_run, _fits
 from .models import load_classifier, _is_local, offline_if_unreachable
-from .train import report_error, _terminate
+from .train import run_command
 
 # %% auto #0
 __all__ = ['FORMATS', 'new_folder', 'model_card', 'export_merged', 'peft_adapter', 'export_peft', 'read_peft_config',
@@ -37,10 +37,13 @@ def new_folder(output_dir):
     tmp = Path(tempfile.mkdtemp(dir=output_dir.parent, prefix=f".{output_dir.name}.", suffix=".partial"))
     try:
         yield tmp
+        check_stop(f"while exporting; {str(output_dir)!r} was not written")
         mask = _umask()                                   # mkdtemp's folder is private (0700): give it the usual permissions
         for p in [tmp, *tmp.rglob("*")]: os.chmod(p, (0o777 if p.is_dir() else 0o666) & ~mask)
         if output_dir.exists(): output_dir.rmdir()
         os.rename(tmp, output_dir)
+    except OSError as e:                                  # name the folder the user asked for, not the hidden one
+        raise OSError(e.errno, (e.strerror or str(e)).replace(str(tmp), str(output_dir)), str(output_dir)) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -185,8 +188,9 @@ FORMATS = {"merged": export_merged, "peft": export_peft}
 
 def main(argv: list[str] | None = None) -> None:
     "Command line entry point (`python -m lora_nb.export`, `lora_nb_export`)."
-    argv = sys.argv[1:] if argv is None else argv
-    if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGTERM, _terminate)
+    run_command(_export, argv)
+
+def _export(argv: list[str]):
     p = CLIParser(prog="python -m lora_nb.export", description="Export a trained run for use without lora_nb.")
     p.add_argument("--run_dir", required=True, help="the finished run's folder (holds run.json and adapter.safetensors)")
     p.add_argument("--format", required=True, choices=list(FORMATS),
@@ -195,13 +199,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--model", default=None, help="where the run's base model is now, if it moved (default: the run's)")
     p.add_argument("--plugin", action="append", default=[], metavar="MODULE", help="import MODULE first (a run of a plugin's method)")
     p.add_argument("--debug", action="store_true", help="show the traceback of an error")
-    try:
-        args = p.parse_args(argv)
-        import_plugins(argv)
-        out = FORMATS[args.format](args.run_dir, args.output_dir, args.model)
-        print(f"wrote {args.format} export of {args.run_dir} to {out}/")
-    except (LoadError, DataError, RunError, ValueError, OSError, KeyboardInterrupt) as e:
-        sys.exit(report_error(e, argv))
+    args = p.parse_args(argv)
+    import_plugins(argv)
+    out = FORMATS[args.format](args.run_dir, args.output_dir, args.model)
+    print(f"wrote {args.format} export of {args.run_dir} to {out}/")
 
 # %% ../nbs/18_export.ipynb #873eba99
 if __name__ == "__main__" and not hasattr(sys, "ps1") and "ipykernel" not in sys.modules: main()

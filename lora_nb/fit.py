@@ -12,17 +12,19 @@ from torch import nn
 from dataclasses import replace
 from .config import RunConfig
 from .rundir import (RunFolder, RunError, Interrupted, RESULT_FILES, WORK_DIR, atomic_write, write_json, save_tensors,
-                            check_output_dir, run_lock, is_locked, last_checkpoint)
+                            check_output_dir, run_lock, is_locked, last_checkpoint, stop_on_signals, stop_requested, check_stop,
+                            request_stop)
 from .data import load_sst2, tokenize_sst2, collate_fn, data_fingerprint, parse_label_names
 from .fast import use_fast_dropout_
 from .inject import count_parameters
 from .eval_cls import classification_metrics
 
 # %% auto #0
-__all__ = ['TRAINED_FILE', 'FIT_LR', 'METRICS_SETTINGS', 'trainable_state_dict', 'save_trainable', 'frozen_fingerprint',
-           'hf_model', 'attention_kernel', 'NonFiniteError', 'predict_logits', 'PaddingCounter', 'peak_memory_mb',
-           'enable_gradient_checkpointing_', 'epochs_to_steps', 'processes', 'resolve', 'training_arguments',
-           'make_trainer', 'train_steps', 'dev_scores', 'label_names_in', 'prediction_rows', 'fit']
+__all__ = ['TRAINED_FILE', 'COUNTS_FILE', 'FIT_LR', 'METRICS_SETTINGS', 'trainable_state_dict', 'save_trainable',
+           'frozen_fingerprint', 'hf_model', 'attention_kernel', 'NonFiniteError', 'check_checkpoint', 'predict_logits',
+           'PaddingCounter', 'peak_memory_mb', 'enable_gradient_checkpointing_', 'epochs_to_steps', 'processes',
+           'resolve', 'training_arguments', 'make_trainer', 'train_steps', 'dev_scores', 'label_names_in',
+           'prediction_rows', 'fit']
 
 # %% ../nbs/07_fit.ipynb #6438af94
 def trainable_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
@@ -63,7 +65,16 @@ TRAINED_FILE = "trained.safetensors"
 
 def _checkpointing_trainer():
     from transformers import Trainer
+    from transformers.trainer_pt_utils import LengthGroupedSampler
     from safetensors.torch import load_file
+
+    class EpochSeededSampler(LengthGroupedSampler):
+        "Length-grouped batches: epoch 0 ordered from the global random state (as 🤗 does), epoch e > 0 from `(seed, e)` alone."
+        epoch = 0
+        def set_epoch(self, epoch: int): self.epoch = epoch    # the Trainer (through accelerate) says which epoch begins
+        def __iter__(self):
+            self.generator = torch.Generator().manual_seed(self.seed * 1_000_003 + self.epoch) if self.epoch else None
+            return super().__iter__()
 
     class CheckpointingTrainer(Trainer):
         "The 🤗 `Trainer`, with checkpoints of the trained tensors only, and a stop at the first non-finite loss or gradient."
@@ -79,22 +90,22 @@ def _checkpointing_trainer():
             model.load_state_dict(saved, strict=False)
 
         def _get_train_sampler(self, train_dataset=None):  # under N processes, group as one process at the same global batch
-            from transformers.trainer_pt_utils import LengthGroupedSampler
             sampler = super()._get_train_sampler(train_dataset)
-            if isinstance(sampler, LengthGroupedSampler): sampler.batch_size *= self.args.world_size
+            if isinstance(sampler, LengthGroupedSampler):
+                sampler = EpochSeededSampler(sampler.batch_size * self.args.world_size, lengths=sampler.lengths)
+                sampler.seed = self.args.data_seed
+            self.epoch_sampler = sampler
             return sampler
+
+        def _run_epoch(self, model, epoch, *args, **kwargs):   # tell the sampler its epoch, however deep accelerate wrapped it
+            if isinstance(getattr(self, "epoch_sampler", None), EpochSeededSampler): self.epoch_sampler.set_epoch(epoch)
+            return super()._run_epoch(model, epoch, *args, **kwargs)
 
         def _load_best_model(self):                       # our checkpoints hold the trained tensors only
             self._load_from_checkpoint(self.state.best_model_checkpoint)
 
-        def evaluate(self, *args, **kwargs):              # the dev batches are not training compute: not counted
-            counting = getattr(self.data_collator, "counting", None)
-            if counting is not None: self.data_collator.counting = False
-            try: return super().evaluate(*args, **kwargs)
-            finally:
-                if counting is not None: self.data_collator.counting = counting
-
         def training_step(self, model, inputs, num_items_in_batch=None):
+            if hasattr(self.data_collator, "count"): self.data_collator.count(inputs)   # what was trained on, not collated
             loss = super().training_step(model, inputs, num_items_in_batch)
             step = self.state.global_step + 1
             if not bool(torch.isfinite(loss).all()):
@@ -111,28 +122,53 @@ def _checkpointing_trainer():
             return loss
     return CheckpointingTrainer
 
+
+# %% ../nbs/07_fit.ipynb #74c2df38
 def _stop_on_signal():
     from transformers import TrainerCallback
 
     class StopOnSignal(TrainerCallback):
-        "First SIGINT/SIGTERM: finish the step, save a checkpoint, stop. A second one acts at once."
-        def __init__(self): self.signum = None
-
-        @contextmanager
-        def installed(self):
-            if threading.current_thread() is not threading.main_thread(): yield; return
-            old = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-            def handler(signum, frame):
-                self.signum = signum
-                for s, h in old.items(): signal.signal(s, h)
-            for s in old: signal.signal(s, handler)
-            try: yield
-            finally:
-                for s, h in old.items(): signal.signal(s, h)
-
+        "A signal asked the run to stop (`stop_requested`): finish the step, save a checkpoint, stop. Under N processes all stop at the same step, if any of them was asked."
         def on_step_end(self, args, state, control, **kwargs):
-            if self.signum is not None: control.should_save = control.should_training_stop = True
+            signum = stop_requested() or 0
+            if args.world_size > 1:                       # one process stopping alone would leave the others waiting for it
+                import torch.distributed as dist
+                asked = torch.tensor([signum], device=args.device)
+                dist.all_reduce(asked, op=dist.ReduceOp.MAX)
+                if (signum := int(asked.item())): request_stop(signum)
+            if signum: control.should_save = control.should_training_stop = True
     return StopOnSignal()
+
+COUNTS_FILE = "lora_nb_counts_{rank}.json"
+
+def _run_counts(collator, rank: int, checkpoint: str | None):
+    "A callback that writes this process's counts so far (training seconds, tokens, padded slots) into every checkpoint, starting from `checkpoint`'s."
+    from transformers import TrainerCallback
+    saved = Path(checkpoint or "") / COUNTS_FILE.format(rank=rank)
+    before = json.loads(saved.read_text()) if checkpoint and saved.is_file() else {}
+    collator.tokens, collator.slots = before.get("train_tokens", 0), before.get("train_slots", 0)
+
+    class RunCounts(TrainerCallback):
+        def __init__(self): self.started, self.before = time.perf_counter(), before.get("train_seconds", 0.0)
+        def seconds(self) -> float: return self.before + time.perf_counter() - self.started
+        def on_save(self, args, state, control, **kwargs):
+            path = Path(args.output_dir) / f"checkpoint-{state.global_step}" / COUNTS_FILE.format(rank=rank)
+            write_json(path, {"train_seconds": self.seconds(), "train_tokens": collator.tokens, "train_slots": collator.slots})
+    return RunCounts()
+
+def check_checkpoint(checkpoint: str):
+    "Read every file of `checkpoint` as the Trainer will: a truncated or empty one is a `RunError` naming it, not a traceback from inside the Trainer."
+    from safetensors.torch import load_file
+    from transformers.trainer import safe_globals
+    for path in sorted(Path(checkpoint).iterdir()):
+        try:
+            if path.suffix == ".safetensors": load_file(path)
+            elif path.suffix == ".json": json.loads(path.read_text())
+            elif path.suffix in (".pt", ".pth"):
+                with safe_globals(): torch.load(path, weights_only=True, map_location="cpu")
+        except Exception as e:
+            raise RunError(f"--resume: {path} cannot be read ({type(e).__name__}: {str(e)[:80]}); delete {checkpoint} to resume "
+                           f"from the checkpoint before it, or {Path(checkpoint).parent.parent} to start afresh") from None
 
 # %% ../nbs/07_fit.ipynb #8a036584
 def _rows(tokenized) -> list[dict]:
@@ -169,12 +205,11 @@ def predict_logits(model, tokenized, tokenizer, batch_size: int = 64, sort_by_le
 
 # %% ../nbs/07_fit.ipynb #5ad61c09
 class PaddingCounter:
-    "`collate_fn(tokenizer)` that also counts the token slots of the batches it pads (`slots`) and the real tokens (`tokens`)."
-    def __init__(self, tokenizer): self.collate, self.slots, self.tokens, self.counting = collate_fn(tokenizer), 0, 0, True
-    def __call__(self, rows):
-        batch = self.collate(rows)
-        if self.counting: self.slots += batch["attention_mask"].numel(); self.tokens += int(batch["attention_mask"].sum())
-        return batch
+    "`collate_fn(tokenizer)` that also keeps the count of token slots (`slots`) and real tokens (`tokens`) of the batches that `count` is given."
+    def __init__(self, tokenizer): self.collate, self.slots, self.tokens = collate_fn(tokenizer), 0, 0
+    def __call__(self, rows): return self.collate(rows)
+    def count(self, batch):
+        self.slots += batch["attention_mask"].numel(); self.tokens += int(batch["attention_mask"].sum())
 
 def peak_memory_mb() -> tuple[float, str]:
     "`(megabytes, kind)`: peak CUDA allocation on a GPU, else the process's peak resident set size."
@@ -259,24 +294,26 @@ def training_arguments(config: RunConfig, checkpoints, world_size: int = 1, verb
 
 # %% ../nbs/07_fit.ipynb #53122465
 def make_trainer(model, tokenizer, tokenized, args, num_labels: int, callbacks=(), log_dir=None):
-    "`(trainer, stop, collator)`: the `CheckpointingTrainer` on the tokenized splits (scoring `dev` when `args` evaluates)."
+    "`(trainer, collator)`: the `CheckpointingTrainer` on the tokenized splits (scoring `dev` when `args` evaluates)."
     from transformers.trainer_callback import PrinterCallback
-    stop, evaluating = _stop_on_signal(), args.eval_strategy != "no"
+    evaluating = args.eval_strategy != "no"
     score = lambda p: classification_metrics(p.predictions.argmax(-1).tolist(), p.label_ids.tolist(), num_labels)
     with _env(**({"TENSORBOARD_LOGGING_DIR": str(Path(log_dir) / time.strftime("%Y%m%d-%H%M%S"))} if log_dir else {})):
         trainer = _checkpointing_trainer()(model=model, args=args, train_dataset=tokenized["train"],
                                            eval_dataset=tokenized["dev"] if evaluating else None,
                                            compute_metrics=score if evaluating else None,
-                                           data_collator=(collator := PaddingCounter(tokenizer)), callbacks=[stop, *callbacks])
+                                           data_collator=(collator := PaddingCounter(tokenizer)),
+                                           callbacks=[_stop_on_signal(), *callbacks])
     if args.disable_tqdm: trainer.remove_callback(PrinterCallback)   # without a progress bar the Trainer prints every log
     trainer.model_accepts_loss_kwargs = False   # classifiers average their own loss: the Trainer must divide by accumulation
-    return trainer, stop, collator
+    return trainer, collator
 
-def train_steps(trainer, stop, folder: RunFolder) -> tuple[list[dict], float]:
-    "Train (from `folder`'s last checkpoint); `(loss log, seconds)`. The log is saved whatever happens; a signal raises `Interrupted`."
-    start = time.perf_counter()
+def train_steps(trainer, folder: RunFolder) -> tuple[list[dict], float]:
+    "Train (from `folder`'s last checkpoint, read first); `(loss log, seconds of the whole run)`. The log is saved whatever happens; a signal raises `Interrupted`."
+    if folder.last: check_checkpoint(folder.last)
+    trainer.add_callback(counts := _run_counts(trainer.data_collator, trainer.args.process_index, folder.last))
     try:
-        with stop.installed(): trainer.train(resume_from_checkpoint=folder.last)
+        trainer.train(resume_from_checkpoint=folder.last)
     except BaseException:                                 # close the progress bar, so the error is the last line
         for cb in trainer.callback_handler.callbacks:
             if getattr(cb, "training_bar", None) is not None: cb.training_bar.close(); cb.training_bar = None
@@ -285,11 +322,11 @@ def train_steps(trainer, stop, folder: RunFolder) -> tuple[list[dict], float]:
         log = [{"step": e["step"], "loss": e["loss"], "lr": e.get("learning_rate")}
                for e in trainer.state.log_history if "loss" in e]
         folder.save_log(log)
-    if stop.signum is not None:
+    if (signum := stop_requested()) is not None:
         step = trainer.state.global_step
         raise Interrupted(f"interrupted at step {step} of {trainer.args.max_steps}; checkpoint saved in "
-                          f"{folder.checkpoints / f'checkpoint-{step}'}. Run the same command with --resume to continue", stop.signum)
-    return log, time.perf_counter() - start
+                          f"{folder.checkpoints / f'checkpoint-{step}'}. Run the same command with --resume to continue", signum)
+    return log, counts.seconds()
 
 # %% ../nbs/07_fit.ipynb #0680ee53
 def dev_scores(trainer, dev_logits, dev_labels, num_labels: int) -> dict:
@@ -329,25 +366,28 @@ def fit(model: nn.Module, tokenizer, data=None, config: RunConfig | None = None,
     if trainable == 0: raise ValueError("the model has no trainable parameter: prepare it with a method first (or requires_grad_())")
     world_size, rank = processes()
     verbose = verbose and rank == 0                       # one process writes, predicts and prints
-    with RunFolder(config.train.output_dir, config.train.resume, writer=rank == 0) as folder:
+    with stop_on_signals(), RunFolder(config.train.output_dir, config.train.resume, writer=rank == 0) as folder:
         d = config.data
         data = d.load() if data is None else data
+        check_stop("while loading the data")
         if config.train.eval_steps and "dev" not in data:
             raise ValueError(f"--eval_steps {config.train.eval_steps}: evaluating during training needs a dev split held out "
                              "from train; pass --dev_size N (or data with a 'dev' split)")
         config, names = resolve(config, len(data["train"]), world_size), label_names_in(data, d.label_names)
-        record = {**config.record(), **extra, "world_size": world_size, "attn_implementation": attention_kernel(model)}
-        folder.start(record)
+        record = {**config.record(), **extra, "world_size": world_size, "attn_implementation": attention_kernel(model),
+                  "label_names": list(names), "data": data_fingerprint(data), "frozen_sha256": frozen_fingerprint(model)}
+        folder.start(record)                              # resuming: the same settings, labels, data and base weights
         swapped = use_fast_dropout_(model) if config.train.fast_dropout else []   # the model's own dropouts, cheaper masks
         if verbose and swapped: print(f"{len(swapped)} nn.Dropout layers use FastDropout (same p; cheaper masks on the CPU)")
         if config.train.gradient_checkpointing: enable_gradient_checkpointing_(model)
         started = time.perf_counter()
         tokenized = tokenize_sst2(data, tokenizer, d.max_length)
         tokenize_seconds = time.perf_counter() - started
-        trainer, stop, collator = make_trainer(model, tokenizer, tokenized, training_arguments(config, folder.checkpoints,
+        check_stop("while tokenizing")
+        trainer, collator = make_trainer(model, tokenizer, tokenized, training_arguments(config, folder.checkpoints,
                                                world_size, verbose), len(names), callbacks or [], folder.dir / "tensorboard")
         if torch.cuda.is_available(): torch.cuda.reset_peak_memory_stats()
-        log, train_seconds = train_steps(trainer, stop, folder)
+        log, train_seconds = train_steps(trainer, folder)
         if world_size > 1:                                    # every process padded its own batches: count them all
             counts = trainer.accelerator.reduce(torch.tensor([collator.slots, collator.tokens], device=trainer.args.device), "sum")
             collator.slots, collator.tokens = counts.tolist()
@@ -361,9 +401,9 @@ def fit(model: nn.Module, tokenizer, data=None, config: RunConfig | None = None,
         started = time.perf_counter()
         logits = predict("validation")
         predict_seconds = time.perf_counter() - started
+        check_stop("while predicting")
         if rank != 0: return {"rank": rank, "world_size": world_size}   # the other processes are done: rank 0 writes
-        run = {**record, "label_names": list(names), "data": data_fingerprint(data), "frozen_sha256": frozen_fingerprint(model),
-               "versions": _versions()}
+        run = {**record, "versions": _versions()}
         preds, labels, t = logits.argmax(-1).tolist(), list(tokenized["validation"]["label"]), config.train
         metrics = {**classification_metrics(preds, labels, len(names)),
                    **dev_scores(trainer, dev_logits, tokenized["dev"]["label"] if dev_logits is not None else None, len(names)),

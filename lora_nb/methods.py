@@ -35,6 +35,7 @@ class Method:
     check_loaded: Callable[[nn.Module, dict], str] | None = None
     merge: Callable[[nn.Module], nn.Module] | None = None
     peft_type: str | None = None
+    added_positions: Callable[[dict], int] | None = None
     params: dict = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -169,5 +170,6 @@ for _m in [Method("lora", prepare_lora, 5e-4, None, "low-rank updates of the pro
                   check_lora_loaded, merge_lora_into_base_, "LORA"),
            Method("full", prepare_full_finetune, 5e-5, None, "every weight trains"),
            Method("adapter", prepare_adapters, 1e-3, None, "Houlsby bottleneck adapters", AdapterConfig),
-           Method("prompt", prepare_prompt_tuning, 3e-2, None, "a trainable soft prompt (Lester et al., 2021)", PromptConfig)]:
+           Method("prompt", prepare_prompt_tuning, 3e-2, None, "a trainable soft prompt (Lester et al., 2021)", PromptConfig,
+                  added_positions=lambda hparams: hparams["num_virtual_tokens"])]:
     register_method(_m, replace=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from .config import RunConfig
 from .data import LoadError, load_tokenizer, _model_load_message
 from .families import family_of, head_names, faster_config_
-from .methods import get_method
+from .methods import get_method, METHODS
 
 # %% auto #0
 __all__ = ['load_classifier', 'prepare_model', 'model_positions', 'offline_if_unreachable', 'check_model']
@@ -97,3 +97,9 @@ def check_model(config: RunConfig) -> None:
     if positions and config.data.max_length > positions:
         raise ValueError(f"--max_length {config.data.max_length} is longer than the model's {positions} positions; "
                          f"pass --max_length {positions} or less")
+    method = METHODS.get(config.method)
+    added = method.added_positions(config.hparams) if method and method.added_positions else 0
+    if positions and config.data.max_length + added > positions:
+        raise ValueError(f"--max_length {config.data.max_length} plus the {added} positions that --method {config.method} "
+                         f"puts before each sentence is longer than the model's {positions} positions; pass --max_length "
+                         f"{positions - added} or less")

@@ -4,14 +4,14 @@
 
 # %% ../nbs/17_predict.ipynb #d8e87e0e
 from __future__ import annotations
-import json, os, signal, sys, threading
+import json, os, sys
 from pathlib import Path
 from .data import read_table, LoadError, DataError
 from .eval_cls import CLIParser
-from .rundir import atomic_write, RunError
+from .rundir import atomic_write, check_writable, check_stop, RunError
 from .fit import predict_logits
 from .methods import import_plugins, _positive
-from .train import report_error, _terminate
+from .train import run_command
 
 # %% auto #0
 __all__ = ['TABLE_EXTENSIONS', 'predict', 'read_sentences', 'build_parser', 'main']
@@ -71,27 +71,25 @@ def build_parser(prog: str = "python -m lora_nb.predict") -> CLIParser:
     p.add_argument("--debug", action="store_true", help="show the traceback of an error")
     return p
 
+def _predict(argv: list[str]):
+    p = build_parser()
+    args = p.parse_args(argv)
+    if bool(args.sentences) == bool(args.input):
+        p.error("give the sentences to classify as arguments or with --input FILE (one of the two)")
+    if args.output: check_writable(args.output, "--output")   # before the work, not after it
+    sentences = read_sentences(args.input, args.text_column) if args.input else args.sentences
+    if not sentences: raise DataError(f"--input {args.input!r} holds no sentence")
+    import_plugins(argv)
+    from lora_nb.runs import load_run
+    model, tok = load_run(args.run_dir, args.model)
+    lines = "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in predict(model, tok, sentences, batch_size=args.batch_size))
+    check_stop("while predicting; nothing was written")
+    if args.output: atomic_write(args.output, lambda tmp: Path(tmp).write_text(lines, encoding="utf-8"))
+    else: sys.stdout.write(lines)
+
 def main(argv: list[str] | None = None) -> None:
     "Command line entry point (`python -m lora_nb.predict`, `lora_nb_predict`)."
-    argv = sys.argv[1:] if argv is None else argv
-    if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGTERM, _terminate)
-    try:
-        p = build_parser()
-        args = p.parse_args(argv)
-        if bool(args.sentences) == bool(args.input):
-            p.error("give the sentences to classify as arguments or with --input FILE (one of the two)")
-        if args.output and Path(args.output).expanduser().is_dir():
-            p.error(f"--output {args.output!r} is a folder; give the path of the file to write")
-        sentences = read_sentences(args.input, args.text_column) if args.input else args.sentences
-        if not sentences: raise DataError(f"--input {args.input!r} holds no sentence")
-        import_plugins(argv)
-        from lora_nb.runs import load_run
-        model, tok = load_run(args.run_dir, args.model)
-        lines = "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in predict(model, tok, sentences, batch_size=args.batch_size))
-        if args.output: atomic_write(args.output, lambda tmp: Path(tmp).write_text(lines, encoding="utf-8"))
-        else: sys.stdout.write(lines)
-    except (LoadError, DataError, RunError, ValueError, OSError, KeyboardInterrupt) as e:
-        sys.exit(report_error(e, argv))
+    run_command(_predict, argv)
 
 # %% ../nbs/17_predict.ipynb #897d8520
 if __name__ == "__main__" and not hasattr(sys, "ps1") and "ipykernel" not in sys.modules: main()

@@ -4,22 +4,23 @@
 
 # %% ../nbs/06b_rundir.ipynb #ef592e45
 from __future__ import annotations
-import json, os, shutil, signal, socket, tempfile
+import json, os, shutil, signal, socket, sys, tempfile, threading
 from contextlib import contextmanager
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['PREDS_FILE', 'LABELS_FILE', 'PREDICTIONS_FILE', 'CARD_FILE', 'METRICS_FILE', 'LOG_FILE', 'WEIGHTS_FILE', 'RUN_FILE',
-           'RESULT_FILES', 'WORK_DIR', 'CHECKPOINTS_DIR', 'LOCK_FILE', 'RunError', 'Interrupted', 'atomic_write',
-           'write_json', 'save_tensors', 'check_output_dir', 'is_locked', 'run_lock', 'signals_deferred',
-           'last_checkpoint', 'publish', 'check_resume', 'card_facts', 'run_card', 'RunFolder']
+           'RESULT_FILES', 'WORK_DIR', 'CHECKPOINTS_DIR', 'LOCK_FILE', 'PREVIOUS_DIR', 'CHECKPOINT_FILES', 'RunError',
+           'Interrupted', 'StopNow', 'atomic_write', 'check_writable', 'write_json', 'save_tensors', 'check_output_dir',
+           'is_locked', 'run_lock', 'stop_requested', 'stop_on_signals', 'decided', 'request_stop', 'check_stop',
+           'publishing', 'last_checkpoint', 'publish', 'recover', 'check_resume', 'card_facts', 'run_card', 'RunFolder']
 
 # %% ../nbs/06b_rundir.ipynb #c4afe1aa
 PREDS_FILE, LABELS_FILE = "sst2_val_preds.json", "sst2_val_labels.json"   # the names the seed's commands use
 PREDICTIONS_FILE, CARD_FILE = "predictions.jsonl", "README.md"
 METRICS_FILE, LOG_FILE, WEIGHTS_FILE, RUN_FILE = "metrics.json", "train_log.json", "adapter.safetensors", "run.json"
 RESULT_FILES = (PREDS_FILE, LABELS_FILE, PREDICTIONS_FILE, METRICS_FILE, LOG_FILE, WEIGHTS_FILE, RUN_FILE, CARD_FILE)
-WORK_DIR, CHECKPOINTS_DIR, LOCK_FILE = "run.incomplete", "checkpoints", ".lock"
+WORK_DIR, CHECKPOINTS_DIR, LOCK_FILE, PREVIOUS_DIR = "run.incomplete", "checkpoints", ".lock", "run.previous"
 
 class RunError(RuntimeError):
     "A run cannot start or did not finish: the message says why and what to do."
@@ -30,21 +31,44 @@ class Interrupted(RunError):
     def __init__(self, message: str, signum: int):
         super().__init__(message); self.exit_code = 128 + signum
 
+class StopNow(KeyboardInterrupt):
+    "A second Ctrl-C or SIGTERM: stop at once."
+    def __init__(self, signum: int):
+        super().__init__(); self.exit_code = 128 + signum
+
 # %% ../nbs/06b_rundir.ipynb #7b9ce8ca
 def _umask() -> int:
     mask = os.umask(0); os.umask(mask)
     return mask
 
 def atomic_write(path, write):
-    "Call `write(tmp)` on a temporary file beside `path`, then `os.replace` it: readers see the old file or the new, never half."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"); os.close(fd)
+    "Call `write(tmp)` on a temporary file beside `path`, then `os.replace` it: readers see the old file or the new, never half. An I/O error names `path`, not the temporary file."
+    path, tmp = Path(path), ""
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"); os.close(fd)
         write(tmp)
         os.chmod(tmp, 0o666 & ~_umask())                 # the usual permissions, not mkstemp's private 0600
         os.replace(tmp, path)
+    except OSError as e:
+        if tmp: Path(tmp).unlink(missing_ok=True)
+        raise OSError(e.errno, e.strerror or str(e).replace(tmp or str(path), str(path)), str(path)) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
+        if tmp: Path(tmp).unlink(missing_ok=True)
+        raise
+
+def check_writable(path, flag: str) -> Path:
+    "Refuse, before any work, a file `path` that cannot be written: a folder, or in a folder that is missing or not writable. The `RunError` names `flag`."
+    path = Path(path).expanduser()
+    if path.is_dir(): raise RunError(f"{flag} {str(path)!r} is a folder; give the path of the file to write")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir(): raise RunError(f"{flag} {str(path)!r}: the folder {str(folder)!r} does not exist; create it first")
+    try: tempfile.TemporaryFile(dir=folder).close()     # what writing there takes (os.access says yes to root everywhere)
+    except OSError as e: raise RunError(f"{flag} {str(path)!r} cannot be written in {str(folder)!r} ({e.strerror}); "
+                                        "choose another path") from None
+    if path.exists() and not os.access(path, os.W_OK):
+        raise RunError(f"{flag} {str(path)!r} cannot be written (permission denied); choose another path")
+    return path
 
 def write_json(path, obj):
     "Atomically write `obj` as JSON to `path`."
@@ -58,10 +82,10 @@ def save_tensors(tensors: dict, path, metadata: dict[str, str] | None = None):
     except SafetensorError as e: raise OSError(f"could not write {path}: {e}") from None
 
 # %% ../nbs/06b_rundir.ipynb #a3d6a53f
-def _try_lock(path: Path):
-    "The lock on `path`, held, or `None` if another process (or another run of this one) holds it."
+def _try_lock(path: Path, timeout: float = 0):
+    "The lock on `path`, held, or `None` if another process (or another run of this one) holds it for `timeout` seconds."
     from filelock import FileLock, Timeout
-    lock = FileLock(str(path), timeout=0)
+    lock = FileLock(str(path), timeout=timeout)
     try: lock.acquire()
     except Timeout: return None
     return lock
@@ -71,6 +95,8 @@ def _owner(path: Path) -> str:
     except OSError: owner = ""
     return f" ({owner})" if owner else ""
 
+_PATIENCE = 1.0   # seconds a run waits for the lock: `is_locked` takes it for an instant to look; a run holds it for long
+
 def check_output_dir(output_dir) -> Path:
     "Create `output_dir` if needed; a `RunError` if it is a file, not writable, or in use by another run."
     output_dir = Path(output_dir).expanduser()
@@ -78,7 +104,7 @@ def check_output_dir(output_dir) -> Path:
     try: output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise RunError(f"--output_dir {str(output_dir)!r} cannot be created: {e.strerror}") from None
     if not os.access(output_dir, os.W_OK | os.X_OK): raise RunError(f"--output_dir {str(output_dir)!r} is not writable")
-    if (lock := _try_lock(output_dir / LOCK_FILE)) is None: _busy(output_dir)
+    if (lock := _try_lock(output_dir / LOCK_FILE, _PATIENCE)) is None: _busy(output_dir)
     lock.release()
     return output_dir
 
@@ -98,39 +124,111 @@ def is_locked(output_dir) -> bool:
 def run_lock(output_dir):
     "Hold the lock on `output_dir` while the block runs; a `RunError` if another run holds it."
     path = check_output_dir(output_dir) / LOCK_FILE
-    if (lock := _try_lock(path)) is None: _busy(Path(output_dir))
+    if (lock := _try_lock(path, _PATIENCE)) is None: _busy(Path(output_dir))
     try:
         path.write_text(f"process {os.getpid()} on {socket.gethostname()}")
         yield
     finally: lock.release()
 
 # %% ../nbs/06b_rundir.ipynb #a2765c6c
+_STOP = {"signum": None, "installed": False, "publishing": 0, "decided": False}
+
+def stop_requested() -> int | None:
+    "The signal (SIGINT or SIGTERM) that asked this run to stop, or `None`."
+    return _STOP["signum"]
+
+def _on_signal(signum, frame):
+    if _STOP["signum"] is None or _STOP["publishing"]:
+        _STOP["signum"] = _STOP["signum"] or signum
+        os.write(2, b"\nstopping at the next safe point (after this step, with a checkpoint, when training); "
+                    b"the previous run's files stay as they are. Again to stop at once\n")
+        return
+    raise StopNow(signum)                                 # the second: at once (swallowed, the flag still stops the run)
+
 @contextmanager
-def signals_deferred():
-    "Hold SIGINT and SIGTERM back while the block runs (they arrive after it): for steps that must not be cut in half."
-    if not hasattr(signal, "pthread_sigmask"): yield; return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+def stop_on_signals():
+    "SIGINT and SIGTERM become a flag (`stop_requested`) that the run checks between phases (`check_stop`): no library code that catches exceptions can turn an interrupt into a finished run. A second signal stops at once, except while publishing."
+    if _STOP["installed"] or threading.current_thread() is not threading.main_thread(): yield; return
+    old = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    _STOP.update(signum=None, installed=True)
     try: yield
-    finally: signal.pthread_sigmask(signal.SIG_SETMASK, old)
+    finally:
+        if not _STOP["decided"]:
+            for s, h in old.items(): signal.signal(s, h)
+            _STOP.update(signum=None, installed=False)
+
+def decided():
+    "A command's outcome is decided and the process is ending: ignore SIGINT and SIGTERM until it has (Python's own teardown would otherwise die of them, with no word and the wrong exit status)."
+    _STOP["decided"] = True
+    for s in (signal.SIGINT, signal.SIGTERM): signal.signal(s, signal.SIG_IGN)   # Python leaves SIG_IGN set as it shuts down
+
+def request_stop(signum: int):
+    "Ask the run to stop as if `signum` had arrived (another process of the same run was asked)."
+    _STOP["signum"] = _STOP["signum"] or signum
+
+def check_stop(where: str):
+    "Raise `Interrupted` if a signal asked the run to stop; `where` says at which point of the run."
+    if (signum := stop_requested()) is not None:
+        raise Interrupted(f"interrupted {where}; the previous run's files are untouched", signum)
+
+@contextmanager
+def publishing():
+    "While the block runs, a second signal only asks to stop, as the first does: the block decides what a stop means."
+    _STOP["publishing"] += 1
+    try: yield
+    finally: _STOP["publishing"] -= 1
+
+# %% ../nbs/06b_rundir.ipynb #7bab454b
+CHECKPOINT_FILES = ("trained.safetensors", "optimizer.pt", "scheduler.pt", "rng_state*.pth", "trainer_state.json")
 
 def last_checkpoint(folder) -> str | None:
-    "The newest complete checkpoint in `folder` (the `Trainer` writes `trainer_state.json` last), or `None`."
-    done = [p for p in Path(folder).glob("checkpoint-*") if (p / "trainer_state.json").is_file()] if Path(folder).is_dir() else []
+    "The newest complete checkpoint in `folder` (every file the `Trainer` writes in it; `trainer_state.json` comes last), or `None`."
+    done = [p for p in Path(folder).glob("checkpoint-*") if all(any(p.glob(f)) for f in CHECKPOINT_FILES)] \
+        if Path(folder).is_dir() else []
     return str(max(done, key=lambda p: int(p.name.split("-")[1]))) if done else None
 
 def publish(work: Path, output_dir: Path, names=RESULT_FILES):
-    "Move the finished run's files from `work` into `output_dir`, then remove `work` (checkpoints and all)."
-    for name in names: os.replace(work / name, output_dir / name)
-    shutil.rmtree(work)
+    "Move the finished run's files from `work` into `output_dir` as one step; then remove `work` (checkpoints and all)."
+    previous, old, new = output_dir / PREVIOUS_DIR, [], []
+    first = [n for n in names if n != RUN_FILE]           # run.json, the completion record, moves out first and in last
+    def put_back():
+        for n in reversed(new): os.replace(output_dir / n, work / n)
+        for n in reversed(old): os.replace(previous / n, output_dir / n)
+        shutil.rmtree(previous, ignore_errors=True)
+    with publishing():
+        try:
+            previous.mkdir(exist_ok=True)
+            for n in (RUN_FILE, *first):
+                if (output_dir / n).exists(): os.replace(output_dir / n, previous / n); old.append(n)
+            for n in first: os.replace(work / n, output_dir / n); new.append(n)
+            check_stop("before the run was published")
+            os.replace(work / RUN_FILE, output_dir / RUN_FILE)   # the commit: from here the new run is the folder's
+        except BaseException:
+            put_back(); raise
+    os.replace(work, previous / WORK_DIR)                 # the checkpoints go with the previous files, in one rename
+    shutil.rmtree(previous)
+
+def recover(output_dir: Path, names=RESULT_FILES) -> str | None:
+    "Finish or undo a publish that a kill cut off (`run.previous/` left behind); says which, or `None` if there was none."
+    output_dir, previous = Path(output_dir), Path(output_dir) / PREVIOUS_DIR
+    if not previous.is_dir(): return None
+    work = output_dir / WORK_DIR
+    if not (work / RUN_FILE).exists():                    # cut after the commit (run.json moved out): the new run is whole
+        shutil.rmtree(work, ignore_errors=True); shutil.rmtree(previous); return "finished"
+    for n in names:                                       # cut before it: the new files go back to the work folder
+        if (output_dir / n).exists() and work.is_dir() and not (work / n).exists(): os.replace(output_dir / n, work / n)
+        if (previous / n).exists(): os.replace(previous / n, output_dir / n)
+    shutil.rmtree(previous); return "undone"
 
 _NOT_COMPARED = ("command",)    # a resumed run's command line has --resume in it
 
 def check_resume(saved: dict, record: dict, work: Path):
-    "Refuse to resume the unfinished run recorded as `saved` with a run recorded as `record` that differs from it."
+    "Refuse to resume the unfinished run recorded as `saved` with a run recorded as `record` that differs from it (settings, label names, data, base weights)."
     newer = set(record) - set(saved) if saved else set()   # settings an older lora_nb did not record yet
     changed = sorted(k for k in (set(saved) | set(record)) - newer - set(_NOT_COMPARED) if saved.get(k) != record.get(k))
     if changed:
-        raise RunError(f"--resume: the unfinished run in {work} had other settings ({', '.join(changed)}); "
+        what = {"data": "the data changed", "frozen_sha256": "the base model's weights changed"}
+        raise RunError(f"--resume: the unfinished run in {work} had other settings ({', '.join(what.get(k, k) for k in changed)}); "
                        "resume with the same ones, or delete that folder to start afresh")
 
 # %% ../nbs/06b_rundir.ipynb #5ad6ffa6
@@ -197,6 +295,9 @@ class RunFolder:
         self._lock = run_lock(self.dir) if self.writer else None
         if self._lock: self._lock.__enter__()
         try:
+            if self.writer and (how := recover(self.dir)):
+                print(f"{self.dir}: the last run's publishing was cut off; it is now {how} "
+                      f"({'its files are in place' if how == 'finished' else 'the files before it are back'})", file=sys.stderr)
             self.last = last_checkpoint(self.checkpoints)
             if self.resume and self.last is None:
                 raise RunError(f"--resume: no checkpoint to resume from in {self.work}; run without --resume")
@@ -237,7 +338,7 @@ class RunFolder:
         lines = "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in predictions or [])
         atomic_write(self.work / PREDICTIONS_FILE, lambda tmp: Path(tmp).write_text(lines))
         atomic_write(self.work / CARD_FILE, lambda tmp: Path(tmp).write_text(run_card(record, metrics, self.dir)))
-        with signals_deferred(): publish(self.work, self.dir)
+        publish(self.work, self.dir)
 
     def next_steps(self) -> str:
         "What to do with the finished run: score it, classify sentences with it, export it."

@@ -8,13 +8,13 @@ import json
 from pathlib import Path
 import torch
 from torch import nn
-from .rundir import RunError, WORK_DIR, RUN_FILE, WEIGHTS_FILE
+from .rundir import RunError, WORK_DIR, PREVIOUS_DIR, RUN_FILE, WEIGHTS_FILE
 from .fit import trainable_state_dict, frozen_fingerprint, hf_model
 from .methods import METHODS
 from .models import prepare_model, offline_if_unreachable, _is_local
 
 # %% auto #0
-__all__ = ['read_run', 'saved_run', 'load_trained_', 'load_run']
+__all__ = ['read_run', 'saved_run', 'check_record', 'load_trained_', 'load_run']
 
 # %% ../nbs/16_runs.ipynb #ebf2a221
 _NEEDED = ("method", "model", "hparams", "max_length", "label_names")
@@ -25,7 +25,9 @@ def read_run(run_dir) -> dict:
     if not run_dir.is_dir(): raise RunError(f"--run_dir {str(run_dir)!r} is not a directory")
     path = run_dir / RUN_FILE
     if not path.is_file():
-        why = (f"its run has not finished ({WORK_DIR}/ holds it; --resume continues it)" if (run_dir / WORK_DIR).is_dir()
+        why = ("the last run's publishing was cut off: the next lora_nb_train into this folder finishes or undoes it"
+               if (run_dir / PREVIOUS_DIR).is_dir() else
+               f"its run has not finished ({WORK_DIR}/ holds it; --resume continues it)" if (run_dir / WORK_DIR).is_dir()
                else "is it a run folder (the --output_dir of lora_nb.train), written by lora_nb 0.1.0 or later?")
         raise RunError(f"--run_dir {str(run_dir)!r} has no {RUN_FILE}: {why}")
     try: run = json.loads(path.read_text())
@@ -39,10 +41,21 @@ def read_run(run_dir) -> dict:
 
 # %% ../nbs/16_runs.ipynb #c6b40020
 def saved_run(path) -> dict:
-    "The run record in the safetensors header of a weights file (`{}` if it has none)."
-    from safetensors import safe_open
-    with safe_open(str(path), "pt") as f: meta = f.metadata() or {}
-    return json.loads(meta.get("lora_nb.run", "{}"))
+    "The run record in the safetensors header of a weights file (`{}` if it has none); a `RunError` if the file cannot be read."
+    from safetensors import safe_open, SafetensorError
+    try:
+        with safe_open(str(path), "pt") as f: meta = f.metadata() or {}
+        return json.loads(meta.get("lora_nb.run", "{}"))
+    except (SafetensorError, OSError, ValueError) as e:
+        raise RunError(f"{path} is not a readable safetensors file ({e}); the run folder is damaged") from None
+
+def check_record(run: dict, saved: dict, run_dir) -> None:
+    "Refuse a `run.json` that differs in anything (settings, label names, max length, fingerprints) from the record in the weights file's header, the record of truth."
+    if not saved: return                                  # a weights file without a record: nothing to compare
+    if (differ := sorted(k for k in set(run) | set(saved) if run.get(k) != saved.get(k))):
+        raise RunError(f"{Path(run_dir) / RUN_FILE} does not describe {WEIGHTS_FILE}, whose header records the run: they "
+                       f"differ in {', '.join(differ)}. Were files of two runs mixed, or run.json edited? Copy the run folder "
+                       "whole, as training wrote it")
 
 def _fits(name, saved, expected) -> str:
     missing, unexpected = sorted(set(expected) - set(saved)), sorted(set(saved) - set(expected))
@@ -78,9 +91,8 @@ def load_run(run_dir, model: str | None = None, *, bf16: bool | None = None, dev
     if run["method"] not in METHODS:
         raise RunError(f"the run in {str(run_dir)!r} used the method {run['method']!r}, which is not registered here; "
                        "import the module that registers it first (--plugin MODULE on the command line)")
-    if (info := saved_run(run_dir / WEIGHTS_FILE)) and any(info.get(k) != run[k] for k in ("method", "hparams")):
-        raise RunError(f"{run_dir / RUN_FILE} does not describe {WEIGHTS_FILE} (the file was trained with method "
-                       f"{info.get('method')!r}, {info.get('hparams')}); were files of two runs mixed?")
+    check_record(run, saved_run(run_dir / WEIGHTS_FILE), run_dir)
+    METHODS[run["method"]].check_hparams(run["hparams"])  # a record from elsewhere: its hyperparameters checked as flags are
     base = str(model or run["model"])
     if not _is_local(base): offline_if_unreachable()
     net, tok = prepare_model(run["method"], base, bf16=run.get("bf16", False) if bf16 is None else bf16,

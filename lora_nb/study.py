@@ -8,14 +8,15 @@ import json, os, subprocess, sys, time
 from pathlib import Path
 import pandas as pd
 from .methods import METHODS, import_plugins, _positive
-from .rundir import atomic_write, write_json, METRICS_FILE, WORK_DIR, CHECKPOINTS_DIR
+from .rundir import (atomic_write, write_json, run_lock, last_checkpoint, check_stop, RunError, Interrupted, METRICS_FILE,
+                            WORK_DIR, CHECKPOINTS_DIR)
 from .compare import train_in_subprocess
 from .eval_cls import CLIParser
 
 # %% auto #0
 __all__ = ['ROW', 'EXECUTORS', 'default_grid', 'parse_grids', 'run_name', 'train_run', 'run_local', 'run_ray', 'execute',
-           'select_lrs', 'summarize', 'summary_markdown', 'plot_summary', 'plot_lr_grid', 'study', 'build_parser',
-           'main']
+           'select_lrs', 'summarize', 'summary_markdown', 'plot_summary', 'plot_lr_grid', 'check_train_args', 'study',
+           'build_parser', 'main']
 
 # %% ../nbs/19_study.ipynb #76cddc0d
 def default_grid(method: str) -> list[float]:
@@ -55,8 +56,7 @@ def train_run(job: dict, in_process: bool = False) -> dict:
     if (run_dir / METRICS_FILE).is_file():
         return _row(job, json.loads((run_dir / METRICS_FILE).read_text()), "ok", cached=True)
     args = ["--method", job["method"], "--lr", str(job["lr"]), "--seed", str(job["seed"]), *job["train_args"]]
-    checkpoints = run_dir / WORK_DIR / CHECKPOINTS_DIR
-    if checkpoints.is_dir() and any(checkpoints.iterdir()): args.append("--resume")   # an interrupted run continues
+    if last_checkpoint(run_dir / WORK_DIR / CHECKPOINTS_DIR): args.append("--resume")   # an interrupted run continues
     metrics, status = train_in_subprocess(run_dir, args, in_process)
     return _row(job, metrics, status)
 
@@ -65,7 +65,9 @@ EXECUTORS = ("local", "inprocess", "ray")
 
 def run_local(jobs: list[dict], in_process: bool = False):
     "Run `jobs` one after another in subprocesses of this machine (or in this process); yield each row as it finishes."
-    for job in jobs: yield train_run(job, in_process)
+    for job in jobs:
+        check_stop("between two runs")
+        yield train_run(job, in_process)
 
 def run_ray(jobs: list[dict], address: str | None = None, cpus_per_run: float = 1, gpus_per_run: float = 0):
     "Run `jobs` as Ray tasks (on the cluster at `address`, else a local Ray); yield each row as it finishes."
@@ -175,6 +177,17 @@ def _check_settings(output_dir: Path, settings: dict):
                              "its runs would not be comparable: choose another --output_dir")
     write_json(path, settings)
 
+def check_train_args(methods: list[str], train_args: list[str]):
+    "Parse each method's `lora_nb.train` flags once, before the first run: a typo fails the study at once, not every run."
+    import contextlib, io
+    from lora_nb.train import parse_args
+    for m in methods:
+        said = io.StringIO()
+        try:
+            with contextlib.redirect_stderr(said): parse_args(["--method", m, *train_args])
+        except SystemExit:
+            raise ValueError(f"the flags passed to every run: {said.getvalue().strip().removeprefix('error: ')}") from None
+
 def study(methods=None, lrs: dict[str, list[float]] | None = None, seeds=(42, 1, 2), dev_size: int = 872,
           output_dir="runs/study", max_steps: int = 800, batch_size: int = 16, extra_args: list[str] | None = None,
           executor: str = "local", verbose: bool = True, **executor_options) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -182,12 +195,18 @@ def study(methods=None, lrs: dict[str, list[float]] | None = None, seeds=(42, 1,
     methods = list(methods or METHODS)
     if bad := [m for m in methods if m not in METHODS]: raise ValueError(f"unknown method(s) {bad}; registered: {list(METHODS)}")
     if not seeds: raise ValueError("--seeds: give at least one seed")
+    if len(set(seeds)) < len(seeds): raise ValueError(f"--seeds {' '.join(map(str, seeds))}: a seed given twice would count twice")
     if dev_size <= 0: raise ValueError(f"--dev_size must be above 0 (learning rates are chosen on it), got {dev_size}")
     if executor not in EXECUTORS: raise ValueError(f"--executor {executor!r}: choose one of {EXECUTORS}")
     lrs = lrs if lrs is not None else parse_grids(None, methods)
-    output_dir = Path(output_dir).expanduser(); output_dir.mkdir(parents=True, exist_ok=True)
     train_args = ["--max_steps", str(max_steps), "--batch_size", str(batch_size), "--dev_size", str(dev_size), *(extra_args or [])]
-    _check_settings(output_dir, {"train_args": train_args})
+    check_train_args(methods, train_args)
+    output_dir = Path(output_dir).expanduser(); output_dir.mkdir(parents=True, exist_ok=True)
+    with run_lock(output_dir):                            # a second study into the folder is refused, not mixed in
+        _check_settings(output_dir, {"train_args": train_args})
+        return _study(methods, lrs, seeds, output_dir, train_args, executor, verbose, executor_options)
+
+def _study(methods, lrs, seeds, output_dir: Path, train_args, executor, verbose, executor_options):
     rows = []
 
     def run(jobs, stage_name):
@@ -238,25 +257,28 @@ def build_parser() -> CLIParser:
 
 def main(argv: list[str] | None = None) -> None:
     "Command line entry point (`python -m lora_nb.study`, `lora_nb_study`)."
-    argv = sys.argv[1:] if argv is None else argv
-    try: import_plugins(argv)
-    except ValueError as e: print(f"error: {e}", file=sys.stderr); sys.exit(2)
+    from lora_nb.train import run_command
+    run_command(_study_command, argv)
+
+def _study_command(argv: list[str]):
+    import_plugins(argv)
     p = build_parser()
     args, extra = p.parse_known_args(argv)
     taken = [a for a in extra if a.split("=")[0] in ("--method", "--output_dir", "--lr", "--seed", "--dev_size")]
     if taken: p.error(f"{taken[0].split('=')[0]} is set per run by the study")
+    grids = parse_grids(args.lrs, args.methods)
+    options = {"address": args.ray_address, "cpus_per_run": args.cpus_per_run, "gpus_per_run": args.gpus_per_run} \
+        if args.executor == "ray" else {}
     try:
-        grids = parse_grids(args.lrs, args.methods)
-        options = {"address": args.ray_address, "cpus_per_run": args.cpus_per_run, "gpus_per_run": args.gpus_per_run} \
-            if args.executor == "ray" else {}
         runs, summary = study(args.methods, grids, args.seeds, args.dev_size, args.output_dir, args.max_steps,
                               args.batch_size, extra, args.executor, **options)
-    except ValueError as e: print(f"error: {e}", file=sys.stderr); sys.exit(2)
-    except KeyboardInterrupt:
-        print("error: interrupted; finished runs are kept, and the same command continues the study", file=sys.stderr); sys.exit(130)
+    except (Interrupted, KeyboardInterrupt) as e:
+        raise Interrupted("interrupted; finished runs are kept, and the same command continues the study",
+                          getattr(e, "exit_code", 130) - 128) from None
     print(summary_markdown(summary))
     print(f"results: {args.output_dir}/runs.csv, summary.csv, summary.md, accuracy_vs_params.png, accuracy_vs_time.png, lr_grid.png")
-    if (runs.status != "ok").any(): print(f"{(runs.status != 'ok').sum()} run(s) failed: see runs.csv and their train.log", file=sys.stderr)
+    if (failed := int((runs.status != "ok").sum())):
+        raise RunError(f"{failed} of {len(runs)} run(s) failed (the table above is without them): runs.csv and their train.log say why")
 
 # %% ../nbs/19_study.ipynb #9ad23e5e
 if __name__ == "__main__" and not hasattr(sys, "ps1") and "ipykernel" not in sys.modules: main()

@@ -8,7 +8,7 @@ import argparse, os, signal, sys, threading, traceback
 from dataclasses import replace
 from pathlib import Path
 from .config import RunConfig, GROUPS, add_config_args
-from .rundir import RunError, check_output_dir
+from .rundir import RunError, check_output_dir, stop_on_signals, check_stop, decided
 from .data import LoadError, DataError
 from .models import load_classifier, prepare_model, model_positions, check_model, offline_if_unreachable, _is_local
 from .fit import fit, processes   # `from lora_nb.train import fit` works too
@@ -16,8 +16,8 @@ from .eval_cls import CLIParser
 from .methods import METHODS, get_method, import_plugins
 
 # %% auto #0
-__all__ = ['run_config', 'run', 'train', 'build_parser', 'parse_args', 'report_error', 'main', 'close_process_group',
-           'toy_lora_run']
+__all__ = ['run_config', 'run', 'train', 'build_parser', 'parse_args', 'report_error', 'run_command', 'main',
+           'close_process_group', 'toy_lora_run']
 
 # %% ../nbs/12_train.ipynb #8a5afeae
 def run_config(method: str = "lora", command: list[str] | None = None, **settings) -> RunConfig:
@@ -33,16 +33,19 @@ def run(config: RunConfig, verbose: bool | int = True) -> dict:
     "The pipeline, one way: check the folder and the model, load the data, load and prepare the model, `fit` (which publishes); returns the metrics."
     from transformers import set_seed
     rank = processes()[1]
-    if rank == 0: check_output_dir(config.train.output_dir)   # a busy, unwritable or file output_dir fails before any work
-    check_model(config)
-    set_seed(config.train.seed)                           # the head, LoRA's A; the Trainer reseeds for data order and dropout
-    data = config.data.load()                             # data first: a bad --data_dir fails before the model loads
-    verbose = verbose if rank == 0 else False             # under torchrun one process speaks (2: every wrapped layer)
-    net, tokenizer = prepare_model(config.method, config.model.model, bf16=config.model.bf16, verbose=verbose,
-                                   num_labels=data["train"].features["label"].num_classes,
-                                   attn_implementation=config.model.attn_implementation, **config.hparams)
-    if config.train.lr is None: config = replace(config, train=replace(config.train, lr=get_method(config.method).default_lr))
-    return fit(net, tokenizer, data, config, verbose=verbose)
+    with stop_on_signals():                               # a signal is a request to stop, checked between the phases
+        if rank == 0: check_output_dir(config.train.output_dir)   # a busy, unwritable or file output_dir fails before any work
+        check_model(config)
+        set_seed(config.train.seed)                       # the head, LoRA's A; the Trainer reseeds for data order and dropout
+        data = config.data.load()                         # data first: a bad --data_dir fails before the model loads
+        check_stop("while loading the data")
+        verbose = verbose if rank == 0 else False         # under torchrun one process speaks (2: every wrapped layer)
+        net, tokenizer = prepare_model(config.method, config.model.model, bf16=config.model.bf16, verbose=verbose,
+                                       num_labels=data["train"].features["label"].num_classes,
+                                       attn_implementation=config.model.attn_implementation, **config.hparams)
+        check_stop("while loading the model")
+        if config.train.lr is None: config = replace(config, train=replace(config.train, lr=get_method(config.method).default_lr))
+        return fit(net, tokenizer, data, config, verbose=verbose)
 
 def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="runs", *, verbose: bool = True,
           **settings) -> dict:
@@ -88,32 +91,35 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.settings, args.prog = given, p.prog
     return args
 
-def _terminate(signum, frame):
-    "SIGTERM outside training (inside it `fit` stops after the step, with a checkpoint): say so and exit (the system releases the lock)."
-    print("\nerror: terminated (SIGTERM); the previous run's files are untouched", file=sys.stderr, flush=True)
-    os._exit(143)                                         # at once: an exception could be swallowed by library code
-
 def report_error(e: BaseException, argv: list[str]) -> int:
     "Print `e` as the one line `error: ...` (the traceback too with --debug or LORA_NB_DEBUG=1); the exit status it means."
     if "--debug" in argv or os.environ.get("LORA_NB_DEBUG"): traceback.print_exc()
     if isinstance(e, KeyboardInterrupt):
-        msg, code = "interrupted; the previous run's files are untouched (if a checkpoint was saved, --resume continues from it)", 130
+        msg, code = ("interrupted; the previous run's files are untouched (if a checkpoint was saved, --resume continues "
+                     "from it)", getattr(e, "exit_code", 130))
     elif isinstance(e, OSError): msg, code = f"{e.strerror or e} ({e.filename})" if e.filename else str(e), 1
     elif isinstance(e, (LoadError, DataError)): msg, code = str(e), 1     # a model, tokenizer or data file
     else: msg, code = str(e), getattr(e, "exit_code", 2 if isinstance(e, ValueError) else 1)
     print("error: " + " ".join(line.strip() for line in msg.splitlines()), file=sys.stderr)
     return code
 
+def run_command(body, argv: list[str] | None = None):
+    "Run `body(argv)` as a command: SIGINT and SIGTERM from its first line on only ask it to stop; an error is one line and its exit status; so is the end of the process, whatever signal comes while it ends."
+    process, argv = argv is None, sys.argv[1:] if argv is None else argv   # None: this is the process's own command
+    with stop_on_signals():
+        try: body(argv); code = 0
+        except (LoadError, DataError, RunError, ValueError, OSError, KeyboardInterrupt) as e: code = report_error(e, argv)
+        if process: decided()                             # a signal while the process ends changes nothing the command did
+    if code: sys.exit(code)
+
+def _train(argv: list[str]):
+    args = parse_args(argv)
+    run(run_config(args.method, command=[*args.prog.split(), *map(str, argv)], **args.settings, **args.hparams),
+        verbose=2 if args.verbose else 1)
+
 def main(argv: list[str] | None = None) -> None:
     "Command line entry point (`python -m lora_nb.train`, `lora_nb_train`)."
-    argv = sys.argv[1:] if argv is None else argv
-    if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGTERM, _terminate)
-    try:
-        args = parse_args(argv)
-        run(run_config(args.method, command=[*args.prog.split(), *map(str, argv)], **args.settings, **args.hparams),
-            verbose=2 if args.verbose else 1)
-    except (LoadError, DataError, RunError, ValueError, OSError, KeyboardInterrupt) as e:
-        sys.exit(report_error(e, argv))
+    run_command(_train, argv)
     close_process_group()
 
 def close_process_group():
