@@ -16,6 +16,8 @@ from .rundir import RunError, save_tensors, _umask, METRICS_FILE, card_facts, ch
 from .fit import trainable_state_dict
 from .inject import inject_lora, lora_layers, merge_lora_
 from .layers import LoRALinear
+from .fast import FastLoRALinear
+from .dora import DoRALinear
 from .methods import import_plugins, get_method, unwrap_lora_
 from .runs import load_run, read_run, _fits
 from .models import load_classifier, _is_local, offline_if_unreachable
@@ -108,15 +110,19 @@ def _targets(net: nn.Module, wrapped: list[str], suffixes) -> list[str]:
     chosen = {n for n in candidates if any(matches(n, t) for t in suffixes or [])}
     return sorted(suffixes) if suffixes and chosen == set(wrapped) else sorted(wrapped)
 
+_PEFT_LAYERS = {LoRALinear: False, FastLoRALinear: False, DoRALinear: True}   # lora_nb's layer -> PEFT's use_dora
+
 def peft_adapter(run_dir, model: str | None = None) -> tuple[dict, dict[str, torch.Tensor]]:
-    "`(adapter_config, tensors)`: a LoRA run as HF PEFT stores a LoRA adapter for sequence classification."
+    "`(adapter_config, tensors)`: a LoRA (or DoRA, rsLoRA) run as HF PEFT stores a LoRA adapter for sequence classification."
     run = read_run(run_dir)
     net, _ = load_run(run_dir, model, bf16=False)
     layers = {n: m for n, m in net.named_modules() if isinstance(m, LoRALinear)}
     if get_method(run["method"]).peft_type != "LORA" or not layers or _lora_nb_modules(net, but=(LoRALinear,)):
         raise RunError(f"only LoRA runs export to PEFT; this is a {run['method']} run. Use --format merged (full "
                        f"fine-tuning), or lora_nb_predict --run_dir {run_dir}")
-    (r, alpha), = {(m.r, m.alpha) for m in layers.values()}
+    if (odd := {type(m).__name__ for m in layers.values() if type(m) not in _PEFT_LAYERS}):   # a variant: its own formula
+        raise RunError(f"{', '.join(sorted(odd))} layers have no PEFT form known to lora_nb: use --format merged")
+    (r, alpha, rslora, dora), = {(m.r, m.alpha, m.rslora, _PEFT_LAYERS[type(m)]) for m in layers.values()}
     heads = head_names(net)
     family = family_of(net)
     suffixes = run["hparams"].get("targets") or (family.lora_targets if family else None)
@@ -124,9 +130,10 @@ def peft_adapter(run_dir, model: str | None = None) -> tuple[dict, dict[str, tor
               "lora_dropout": run["hparams"].get("dropout", 0.0), "target_modules": _targets(net, list(layers), suffixes),
               "fan_in_fan_out": all(m.fan_in_fan_out for m in layers.values()), "bias": "none",
               "modules_to_save": heads, "base_model_name_or_path": str(model or run["model"]), "inference_mode": True,
-              "init_lora_weights": True, "use_rslora": False, "use_dora": False}
+              "init_lora_weights": True, "use_rslora": rslora, "use_dora": dora}
     tensors = {f"{_PREFIX}{n}.{ab}.weight": getattr(m, ab).detach().float().contiguous()
                for n, m in layers.items() for ab in ("lora_A", "lora_B")}
+    if dora: tensors |= {f"{_PREFIX}{n}.lora_magnitude_vector": m.lora_magnitude.detach().float().contiguous() for n, m in layers.items()}
     tensors |= {_PREFIX + k: v.detach().contiguous() for k, v in net.state_dict().items() if k.split(".")[0] in heads}
     return config, tensors
 
@@ -141,7 +148,7 @@ def export_peft(run_dir, output_dir, model: str | None = None) -> Path:
     return Path(output_dir)
 
 # %% ../nbs/18_export.ipynb #abae753a
-_UNSUPPORTED = {"use_rslora": False, "use_dora": False, "rank_pattern": {}, "alpha_pattern": {}, "bias": "none",
+_UNSUPPORTED = {"rank_pattern": {}, "alpha_pattern": {}, "bias": "none",
                 "lora_bias": False, "layers_to_transform": None, "target_parameters": None}
 
 def read_peft_config(adapter_dir) -> dict:
@@ -165,10 +172,12 @@ def load_peft_adapter(model: nn.Module, adapter_dir, verbose: bool = False) -> n
     if isinstance(targets, str):                        # PEFT: a string is a regular expression over the full names
         targets = [n for n in linear_layer_names(model) if re.fullmatch(targets, n)]
     inject_lora(model, r=cfg["r"], alpha=cfg["lora_alpha"], dropout=cfg.get("lora_dropout", 0.0), targets=list(targets),
+                rslora=bool(cfg.get("use_rslora")), **({"layer_cls": DoRALinear} if cfg.get("use_dora") else {}),
                 verbose=verbose)
     state = {}
     for k, v in load_file(str(Path(adapter_dir).expanduser() / "adapter_model.safetensors")).items():
         k = re.sub(r"\.lora_([AB])(\.default)?\.weight$", r".lora_\1", k.removeprefix(_PREFIX))
+        k = re.sub(r"\.lora_magnitude_vector(\.default)?(\.weight)?$", ".lora_magnitude", k)
         state[k.replace(".modules_to_save.default.", ".")] = v
     if (msg := _fits(f"{adapter_dir}/adapter_model.safetensors", state, trainable_state_dict(model))):
         raise ValueError(msg + " (an adapter saved without its classification head does not load: modules_to_save)")

@@ -101,6 +101,17 @@ def _checkpointing_trainer():
             if isinstance(getattr(self, "epoch_sampler", None), EpochSeededSampler): self.epoch_sampler.set_epoch(epoch)
             return super()._run_epoch(model, epoch, *args, **kwargs)
 
+        def create_optimizer(self, model=None):           # a method's own parameter groups (LoRA+: B at a higher rate)
+            groups = getattr(self.model, "optimizer_param_groups", None)
+            if groups is None or self.optimizer is not None: return super().create_optimizer(*([model] if model else []))
+            cls, kwargs = self.get_optimizer_cls_and_kwargs(self.args, self.model)
+            decay, names = set(self.get_decay_parameter_names(self.model)), {p: n for n, p in self.model.named_parameters()}
+            split = [{**g, "params": ps, "weight_decay": self.args.weight_decay if d else 0.0}
+                     for g in groups(self.args.learning_rate) for d in (True, False)
+                     if (ps := [p for p in g["params"] if p.requires_grad and (names[p] in decay) == d])]
+            self.optimizer = cls(split, **kwargs)
+            return self.optimizer
+
         def _load_best_model(self):                       # our checkpoints hold the trained tensors only
             self._load_from_checkpoint(self.state.best_model_checkpoint)
 

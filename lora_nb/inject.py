@@ -63,22 +63,22 @@ def block_summary(names: list[str]) -> list[str]:
 # %% ../nbs/04_inject.ipynb #38f797a6
 def inject_lora(model: nn.Module, r: int = 8, alpha: float = 16, dropout: float = 0.05,
                 targets: list[str] | None = None, verbose: bool | int = True,
-                layer_cls: type[LoRALinear] = FastLoRALinear) -> list[str]:
+                layer_cls: type[LoRALinear] = FastLoRALinear, rslora: bool = False) -> list[str]:
     "Replace `model`'s target layers by `layer_cls` in place; freeze all but LoRA and the head. Returns the wrapped names. `verbose`: a summary; `verbose=2`: the table of every layer too."
     if lora_layers(model): raise ValueError("model already has LoRA layers; inject into a fresh model (or merge_lora_ and reload)")
     wrapped, rows = find_targets(model, targets), []
     for name in wrapped:
         base = model.get_submodule(name)
-        lora = layer_cls(base, r=r, alpha=alpha, dropout=dropout).train(base.training)  # keep the model's mode
+        lora = layer_cls(base, r=r, alpha=alpha, dropout=dropout, rslora=rslora).train(base.training)  # keep the model's mode
         model.set_submodule(name, lora)
         rows.append((name, type(base).__name__, f"{lora.in_features}->{lora.out_features}", lora.r * (lora.in_features + lora.out_features)))
-    freeze_all_but_(model, [p for m in lora_layers(model) for p in (m.lora_A, m.lora_B)])
+    freeze_all_but_(model, [p for m in lora_layers(model) for n, p in m.named_parameters() if not n.startswith("base.")])
     if verbose and verbose >= 2:
         width = max(len(r[0]) for r in rows)
         print(f"{'wrapped layer':<{width}}  {'base':<6}  {'in->out':<11}  {'LoRA params':>11}")
         for name, kind, shape, n in rows: print(f"{name:<{width}}  {kind:<6}  {shape:<11}  {n:>11,}")
     if verbose:
-        print(f"{len(rows)} layers wrapped with LoRA (r={r}, alpha={alpha}, dropout={dropout}); "
+        print(f"{len(rows)} layers wrapped with {layer_cls.kind} (r={r}, alpha={alpha}, dropout={dropout}{', rslora' if rslora else ''}); "
               f"head: {', '.join(head_names(model)) or 'none'}")
         for line in block_summary(wrapped): print("  " + line)
         print(format_parameter_count(model))
@@ -108,7 +108,7 @@ def lora_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
     "Only the LoRA matrices and the classification head: all an adapter needs to be saved and reloaded."
     heads = tuple(h + "." for h in head_names(model))
     return {k: v.detach() for k, v in model.state_dict().items()
-            if k.rsplit(".", 1)[-1] in ("lora_A", "lora_B") or k.startswith(heads)}
+            if k.rsplit(".", 1)[-1] in ("lora_A", "lora_B", "lora_magnitude") or k.startswith(heads)}
 
 def load_lora_state_dict(model: nn.Module, state_dict: dict[str, torch.Tensor]) -> nn.Module:
     "Load an adapter saved with `lora_state_dict` into a model prepared by `inject_lora` with the same settings."

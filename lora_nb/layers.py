@@ -20,8 +20,9 @@ def is_conv1d(module) -> bool:
 
 # %% ../nbs/01_layers.ipynb #57aace88
 class LoRALinear(nn.Module):
-    "Wrap a frozen `nn.Linear` or GPT-2 `Conv1D` `base` with a trainable low-rank update `B @ A * alpha/r`."
-    def __init__(self, base: nn.Module, r: int = 8, alpha: float = 16, dropout: float = 0.05):
+    "Wrap a frozen `nn.Linear` or GPT-2 `Conv1D` `base` with a trainable low-rank update `B @ A * alpha/r` (`rslora`: `alpha/sqrt(r)`)."
+    kind = "LoRA"
+    def __init__(self, base: nn.Module, r: int = 8, alpha: float = 16, dropout: float = 0.05, rslora: bool = False):
         super().__init__()
         if not (isinstance(base, nn.Linear) or is_conv1d(base)):
             raise ValueError(f"base must be an nn.Linear or a transformers Conv1D, got base={type(base).__name__}")
@@ -31,7 +32,8 @@ class LoRALinear(nn.Module):
             raise ValueError(f"alpha must be a finite number > 0, got alpha={alpha!r}")
         if not (isinstance(dropout, (int, float)) and 0 <= dropout < 1):
             raise ValueError(f"dropout must be in [0, 1), got dropout={dropout!r}")
-        self.base, self.r, self.alpha, self.scaling = base, r, alpha, alpha / r
+        self.base, self.r, self.alpha, self.rslora = base, r, alpha, rslora
+        self.scaling = alpha / math.sqrt(r) if rslora else alpha / r
         self.fan_in_fan_out = is_conv1d(base)           # Conv1D stores its weight as (in, out)
         w = base.weight
         self.in_features, self.out_features = (w.shape[0], w.shape[1]) if self.fan_in_fan_out else (w.shape[1], w.shape[0])
@@ -50,7 +52,7 @@ class LoRALinear(nn.Module):
 
     def extra_repr(self) -> str:
         return (f"in={self.in_features}, out={self.out_features}, r={self.r}, alpha={self.alpha}, "
-                f"scaling={self.scaling:g}, merged={self.merged}")
+                f"scaling={self.scaling:g}{', rslora' if self.rslora else ''}, merged={self.merged}")
 
 # %% ../nbs/01_layers.ipynb #9c202533
 @torch.no_grad()

@@ -12,13 +12,16 @@ from torch import nn
 from .config import setting, positive, unit_interval, add_config_args
 from .inject import inject_lora, cast_lora_bases_, lora_layers, merge_lora_
 from .layers import LoRALinear
+from .fast import FastLoRALinear
+from .dora import DoRALinear
 from .full import prepare_full_finetune
 from .adapters import prepare_adapters
 from .prompt import prepare_prompt_tuning
 
 # %% auto #0
-__all__ = ['METHODS', 'Method', 'register_method', 'get_method', 'import_plugins', 'LoRAConfig', 'prepare_lora',
-           'check_lora_loaded', 'unwrap_lora_', 'merge_lora_into_base_', 'AdapterConfig', 'PromptConfig']
+__all__ = ['METHODS', 'Method', 'register_method', 'get_method', 'import_plugins', 'LoRAConfig', 'loraplus_param_groups',
+           'prepare_lora', 'prepare_dora', 'check_lora_loaded', 'unwrap_lora_', 'merge_lora_into_base_', 'DoRAConfig',
+           'AdapterConfig', 'PromptConfig']
 
 # %% ../nbs/11_methods.ipynb #11fd9d71
 _RUNNER_ARGS = ("verbose", "bf16")     # what the runner passes to `prepare` when it takes them; not hyperparameters
@@ -49,9 +52,9 @@ class Method:
         if self.config is not None: return {f.name: f.default for f in fields(self.config)}
         return {n: p.default for n, p in self.params.items() if n not in _RUNNER_ARGS}
 
-    def add_flags(self, group) -> list[str]:
-        "Add the method's flags to an argparse group (from its `config`, or its `add_args`); returns their destinations."
-        if self.config is not None: return add_config_args(group, self.config)
+    def add_flags(self, group, skip=()) -> list[str]:
+        "Add the method's flags (but `skip`: another method's, already there) to an argparse group, from its `config` or its `add_args`; returns their destinations."
+        if self.config is not None: return add_config_args(group, self.config, skip)
         if self.add_args is None: return []
         self.add_args(group)
         return [a.dest for a in group._group_actions]
@@ -108,26 +111,54 @@ class LoRAConfig:
     alpha: float = setting(16, "LoRA scaling numerator (the update is B@A*alpha/r)", type=positive(float), aliases=["lora_alpha"])
     dropout: float = setting(0.05, "dropout on the LoRA path", type=unit_interval, aliases=["lora_dropout"])
     targets: list[str] | None = setting(None, "layer-name suffixes to wrap (default: the model family's)", nargs="+")
+    rslora: bool = setting(False, "scale the update by alpha/sqrt(r), not alpha/r (rsLoRA, Kalajdzievski 2023)", aliases=["use_rslora"])
+    loraplus_ratio: float | None = setting(None, "LoRA+ (Hayou et al. 2024): B and every 1-D trained tensor learn at this "
+                                                 "many times --lr (they suggest 16)", type=positive(float), aliases=["loraplus_lr_ratio"])
 
     def __post_init__(self):
         if not (isinstance(self.r, int) and self.r > 0): raise ValueError(f"--r must be a whole number above 0, got {self.r!r}")
         if not 0 < self.alpha < float("inf"): raise ValueError(f"--alpha must be a finite number above 0, got {self.alpha!r}")
         if not 0 <= self.dropout < 1: raise ValueError(f"--dropout must be in [0, 1), got {self.dropout!r}")
 
+def loraplus_param_groups(model: nn.Module, ratio: float):
+    "LoRA+'s optimizer parameter groups as a function of the learning rate: every `lora_B`, and as in the authors' code every 1-D trained tensor (biases, DoRA's lengths), at `ratio` times the rate; the rest at the rate."
+    def groups(lr: float) -> list[dict]:
+        trained = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+        fast = [n.endswith("lora_B") or p.ndim == 1 for n, p in trained]
+        return [{"params": [p for (_, p), f in zip(trained, fast) if not f], "lr": lr},
+                {"params": [p for (_, p), f in zip(trained, fast) if f], "lr": lr * ratio}]
+    return groups
+
+def _inject(model: nn.Module, layer_cls, loraplus_ratio: float | None, **settings) -> nn.Module:
+    inject_lora(model, layer_cls=layer_cls, **settings)
+    if loraplus_ratio: model.optimizer_param_groups = loraplus_param_groups(model, loraplus_ratio)   # `fit` asks for them
+    return model
+
 def prepare_lora(model: nn.Module, tokenizer=None, *, r: int = 8, alpha: float = 16, dropout: float = 0.05,
-                 targets: list[str] | None = None, bf16: bool = False, verbose: bool = True) -> nn.Module:
-    "LoRA for the runner: `inject_lora`, and the frozen bases in bf16 for a bf16 run (LoRA and head stay fp32)."
-    inject_lora(model, r=r, alpha=alpha, dropout=dropout, targets=targets, verbose=verbose)
+                 targets: list[str] | None = None, rslora: bool = False, loraplus_ratio: float | None = None,
+                 bf16: bool = False, verbose: bool = True) -> nn.Module:
+    "LoRA for the runner: `inject_lora`; the frozen bases in bf16 for a bf16 run (LoRA and head stay fp32); with `loraplus_ratio`, LoRA+'s parameter groups as `model.optimizer_param_groups`, which `fit` uses."
+    _inject(model, FastLoRALinear, loraplus_ratio, r=r, alpha=alpha, dropout=dropout, targets=targets, rslora=rslora, verbose=verbose)
     if bf16: cast_lora_bases_(model, torch.bfloat16)
     return model
 
+def prepare_dora(model: nn.Module, tokenizer=None, *, r: int = 8, alpha: float = 16, dropout: float = 0.05,
+                 targets: list[str] | None = None, rslora: bool = False, loraplus_ratio: float | None = None,
+                 verbose: bool = True) -> nn.Module:
+    "DoRA for the runner (notebook 10a): LoRA's preparation with `DoRALinear` layers, whose frozen bases stay in their dtype (the norm needs them)."
+    return _inject(model, DoRALinear, loraplus_ratio, r=r, alpha=alpha, dropout=dropout, targets=targets, rslora=rslora, verbose=verbose)
+
 def check_lora_loaded(model: nn.Module, record: dict) -> str:
-    "LoRA's own check before loading saved A and B: the model's `alpha` must be the run's (A and B do not store it), and unmerged."
-    alpha = record.get("hparams", {}).get("alpha")
+    "LoRA's own check before loading saved A and B: the model's `alpha` and rsLoRA setting must be the run's (A and B do not store the scaling they make), and unmerged."
+    hp = record.get("hparams", {})
+    alpha, rslora = hp.get("alpha"), bool(hp.get("rslora", False))
     other = sorted({m.alpha for m in lora_layers(model) if alpha is not None and m.alpha != alpha})
     if other:
         return (f"it was trained with LoRA alpha={alpha}, but the model's LoRA layers have alpha={other[0]}: prepare the "
                 f"model with alpha={alpha} (the scaling alpha/r is not stored in the tensors)")
+    if alpha is not None and any(m.rslora != rslora for m in lora_layers(model)):
+        return (f"it was trained {'with' if rslora else 'without'} rsLoRA's scaling alpha/sqrt(r), the model's layers "
+                f"{'do not use' if rslora else 'use'} it: prepare the model with rslora={rslora}")
     if any(m.merged for m in lora_layers(model)): return "unmerge_lora_(model) before loading tensors into it"
     return ""
 
@@ -143,6 +174,10 @@ def merge_lora_into_base_(model: nn.Module) -> nn.Module:
     return unwrap_lora_(merge_lora_(model))
 
 # %% ../nbs/11_methods.ipynb #4bc92319
+@dataclass
+class DoRAConfig(LoRAConfig):
+    "DoRA's hyperparameters (notebook 10a): LoRA's, the lengths of the rows being DoRA's own."
+
 @dataclass
 class AdapterConfig:
     "Adapter tuning's hyperparameters (notebook 09)."
@@ -168,6 +203,8 @@ _positive, _unit_interval = positive, unit_interval     # their older names (plu
 
 for _m in [Method("lora", prepare_lora, 5e-4, None, "low-rank updates of the projections (Hu et al., 2021)", LoRAConfig,
                   check_lora_loaded, merge_lora_into_base_, "LORA"),
+           Method("dora", prepare_dora, 5e-4, None, "LoRA on each weight row's direction, its length learned apart (Liu et al., 2024)",
+                  DoRAConfig, check_lora_loaded, merge_lora_into_base_, "LORA"),
            Method("full", prepare_full_finetune, 5e-5, None, "every weight trains"),
            Method("adapter", prepare_adapters, 1e-3, None, "Houlsby bottleneck adapters", AdapterConfig),
            Method("prompt", prepare_prompt_tuning, 3e-2, None, "a trainable soft prompt (Lester et al., 2021)", PromptConfig,

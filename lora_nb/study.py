@@ -15,8 +15,8 @@ from .eval_cls import CLIParser
 
 # %% auto #0
 __all__ = ['ROW', 'EXECUTORS', 'default_grid', 'parse_grids', 'run_name', 'train_run', 'run_local', 'run_ray', 'execute',
-           'select_lrs', 'summarize', 'summary_markdown', 'plot_summary', 'plot_lr_grid', 'check_train_args', 'study',
-           'build_parser', 'main']
+           'select_lrs', 'widen', 'summarize', 'summary_markdown', 'plot_summary', 'plot_lr_grid', 'check_train_args',
+           'study', 'build_parser', 'main']
 
 # %% ../nbs/19_study.ipynb #76cddc0d
 def default_grid(method: str) -> list[float]:
@@ -93,10 +93,19 @@ def execute(jobs: list[dict], executor: str = "local", **options):
     return run_ray(jobs, **options) if executor == "ray" else run_local(jobs, in_process=executor == "inprocess")
 
 # %% ../nbs/19_study.ipynb #5ee691cc
-def select_lrs(runs: pd.DataFrame, seed: int) -> dict[str, float]:
-    "For each method, the learning rate whose run at `seed` has the best dev accuracy (finished runs only)."
-    ok = runs[(runs.status == "ok") & (runs.seed == seed)].dropna(subset=["dev_accuracy"])
-    return {m: float(g.sort_values(["dev_accuracy", "lr"], ascending=[False, True]).lr.iloc[0]) for m, g in ok.groupby("method", sort=False)}
+def select_lrs(runs: pd.DataFrame, seeds) -> dict[str, float]:
+    "For each method, the learning rate with the best mean dev accuracy over `seeds`, among those whose runs finished at every one of them."
+    seeds = [seeds] if isinstance(seeds, int) else list(seeds)
+    ok = runs[(runs.status == "ok") & runs.seed.isin(seeds)].dropna(subset=["dev_accuracy"])
+    means = ok.groupby(["method", "lr"], sort=False).agg(dev=("dev_accuracy", "mean"), seeds=("seed", "nunique")).reset_index()
+    means = means[means.seeds == len(seeds)]
+    return {m: float(g.sort_values(["dev", "lr"], ascending=[False, True]).lr.iloc[0]) for m, g in means.groupby("method", sort=False)}
+
+def widen(grid: list[float], selected: float) -> float | None:
+    "The rate to try next when `selected` is at an edge of `grid` (failed rates included): half the smallest or twice the largest; `None` when it is inside."
+    if selected <= min(grid): return float(f"{min(grid) / 2:.3g}")
+    if selected >= max(grid): return float(f"{max(grid) * 2:.3g}")
+    return None
 
 def summarize(runs: pd.DataFrame, selected: dict[str, float], methods: list[str]) -> pd.DataFrame:
     "One row per method: selected lr, its dev accuracy, validation accuracy and F1 mean ± std over seeds, per-seed values."
@@ -106,9 +115,9 @@ def summarize(runs: pd.DataFrame, selected: dict[str, float], methods: list[str]
             rows.append({"method": m, "status": "no learning rate finished"}); continue
         at = runs[(runs.method == m) & (runs.lr == selected[m])]
         ok = at[at.status == "ok"].sort_values("seed")
-        sel = at[at.stage == "select"]
+        sel = ok[ok.stage != "report"]                    # the runs that selected it: their mean dev accuracy
         rows.append({"method": m, "status": "ok" if len(ok) == len(at) else f"{len(at) - len(ok)} run(s) failed",
-                     "lr": selected[m], "dev_accuracy": sel.dev_accuracy.max(), "seeds": len(ok),
+                     "lr": selected[m], "dev_accuracy": sel.dev_accuracy.mean(), "seeds": len(ok),
                      "accuracy_mean": ok.accuracy.mean(), "accuracy_std": ok.accuracy.std(ddof=1),
                      "f1_mean": ok.f1.mean(), "f1_std": ok.f1.std(ddof=1),
                      "per_seed": ", ".join(f"{s}: {a:.4f}" for s, a in zip(ok.seed, ok.accuracy)),
@@ -146,18 +155,21 @@ def plot_summary(summary: pd.DataFrame, x: str, xlabel: str, path, log_x: bool =
     fig.tight_layout(); fig.savefig(path, dpi=120)
     return fig
 
-def plot_lr_grid(runs: pd.DataFrame, selected: dict[str, float], path, seed: int):
-    "Dev accuracy against learning rate (log x) for each method at `seed`, the selected rate circled; returns the `Figure`."
+def plot_lr_grid(runs: pd.DataFrame, selected: dict[str, float], path, seeds):
+    "Mean dev accuracy over `seeds` against learning rate (log x) for each method, the selected rate circled; returns the `Figure`."
     from matplotlib.figure import Figure
+    seeds = [seeds] if isinstance(seeds, int) else list(seeds)
     fig = Figure(figsize=(6.5, 4.2)); ax = fig.subplots()
-    ok = runs[(runs.status == "ok") & (runs.seed == seed)].dropna(subset=["dev_accuracy"])
+    ok = runs[(runs.status == "ok") & runs.seed.isin(seeds)].dropna(subset=["dev_accuracy"])
+    ok = ok.groupby(["method", "lr"], sort=False).dev_accuracy.mean().reset_index()
     for i, (m, g) in enumerate(ok.groupby("method", sort=False)):
         g = g.sort_values("lr")
         ax.plot(g.lr, g.dev_accuracy, "o-", color=f"C{i}", label=m)
         if m in selected:
             best = g[g.lr == selected[m]]
             ax.scatter(best.lr, best.dev_accuracy, s=160, facecolors="none", edgecolors=f"C{i}", lw=2)
-    ax.set_xscale("log"); ax.set_xlabel("learning rate (log scale)"); ax.set_ylabel(f"dev accuracy (seed {seed})")
+    ax.set_xscale("log"); ax.set_xlabel("learning rate (log scale)")
+    ax.set_ylabel(f"dev accuracy (mean over seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))})")
     ax.set_title("learning rates chosen on dev (circled)"); ax.grid(True, which="both", alpha=0.3); ax.legend()
     fig.tight_layout(); fig.savefig(path, dpi=120)
     return fig
@@ -190,13 +202,14 @@ def check_train_args(methods: list[str], train_args: list[str]):
 
 def study(methods=None, lrs: dict[str, list[float]] | None = None, seeds=(42, 1, 2), dev_size: int = 872,
           output_dir="runs/study", max_steps: int = 800, batch_size: int = 16, extra_args: list[str] | None = None,
-          executor: str = "local", verbose: bool = True, **executor_options) -> tuple[pd.DataFrame, pd.DataFrame]:
-    "Select each method's learning rate on dev at `seeds[0]`, train it with every seed, summarise; returns `(runs, summary)`."
+          executor: str = "local", verbose: bool = True, max_widen: int = 2, **executor_options) -> tuple[pd.DataFrame, pd.DataFrame]:
+    "Select each method's learning rate by mean dev accuracy over the first two seeds (its grid widened while the best is at an edge, at most `max_widen` times), train it with every other seed, summarise; returns `(runs, summary)`."
     methods = list(methods or METHODS)
     if bad := [m for m in methods if m not in METHODS]: raise ValueError(f"unknown method(s) {bad}; registered: {list(METHODS)}")
     if not seeds: raise ValueError("--seeds: give at least one seed")
     if len(set(seeds)) < len(seeds): raise ValueError(f"--seeds {' '.join(map(str, seeds))}: a seed given twice would count twice")
     if dev_size <= 0: raise ValueError(f"--dev_size must be above 0 (learning rates are chosen on it), got {dev_size}")
+    if max_widen < 0: raise ValueError(f"--max_widen must be 0 or more, got {max_widen}")
     if executor not in EXECUTORS: raise ValueError(f"--executor {executor!r}: choose one of {EXECUTORS}")
     lrs = lrs if lrs is not None else parse_grids(None, methods)
     train_args = ["--max_steps", str(max_steps), "--batch_size", str(batch_size), "--dev_size", str(dev_size), *(extra_args or [])]
@@ -204,10 +217,11 @@ def study(methods=None, lrs: dict[str, list[float]] | None = None, seeds=(42, 1,
     output_dir = Path(output_dir).expanduser(); output_dir.mkdir(parents=True, exist_ok=True)
     with run_lock(output_dir):                            # a second study into the folder is refused, not mixed in
         _check_settings(output_dir, {"train_args": train_args})
-        return _study(methods, lrs, seeds, output_dir, train_args, executor, verbose, executor_options)
+        return _study(methods, lrs, seeds, output_dir, train_args, executor, verbose, executor_options, max_widen)
 
-def _study(methods, lrs, seeds, output_dir: Path, train_args, executor, verbose, executor_options):
-    rows = []
+def _study(methods, lrs, seeds, output_dir: Path, train_args, executor, verbose, executor_options, max_widen):
+    rows, grids, picking = [], {m: sorted(lrs[m]) for m in methods}, list(seeds[:2])   # picking: the selection seeds
+    table = lambda: pd.DataFrame(rows, columns=ROW)
 
     def run(jobs, stage_name):
         for i, row in enumerate(execute(jobs, executor, **executor_options), 1):
@@ -216,17 +230,22 @@ def _study(methods, lrs, seeds, output_dir: Path, train_args, executor, verbose,
                 what = f"dev {row['dev_accuracy']:.4f}, validation {row['accuracy']:.4f}" if row["status"] == "ok" else row["status"]
                 print(f"[{stage_name} {i}/{len(jobs)}] {run_name(row['method'], row['lr'], row['seed'])}: {what}"
                       f"{' (finished earlier)' if row['cached'] else ''}", flush=True)
-            _write(pd.DataFrame(rows, columns=ROW), None, output_dir, methods, seeds[0])
+            _write(table(), None, output_dir, methods, picking)
 
-    run(_jobs([(m, lr, seeds[0]) for m in methods for lr in lrs[m]], "select", output_dir, train_args), "select")
-    selected = select_lrs(pd.DataFrame(rows, columns=ROW), seeds[0])
-    run(_jobs([(m, selected[m], s) for m in methods if m in selected for s in seeds[1:]], "report", output_dir, train_args), "report")
-    runs = pd.DataFrame(rows, columns=ROW)
+    run(_jobs([(m, lr, s) for m in methods for lr in grids[m] for s in picking], "select", output_dir, train_args), "select")
+    for _ in range(max_widen):                            # the best at an edge: the grid grows on that side
+        more = {m: lr for m, best in select_lrs(table(), picking).items() if (lr := widen(grids[m], best)) is not None}
+        if not more: break
+        for m, lr in more.items(): grids[m] = sorted([*grids[m], lr])
+        run(_jobs([(m, lr, s) for m, lr in more.items() for s in picking], "widen", output_dir, train_args), "widen")
+    selected = select_lrs(table(), picking)
+    run(_jobs([(m, selected[m], s) for m in methods if m in selected for s in seeds[2:]], "report", output_dir, train_args), "report")
+    runs = table()
     summary = summarize(runs, selected, methods)
-    _write(runs, summary, output_dir, methods, seeds[0], selected)
+    _write(runs, summary, output_dir, methods, picking, selected)
     return runs, summary
 
-def _write(runs, summary, output_dir: Path, methods, seed, selected=None):
+def _write(runs, summary, output_dir: Path, methods, seeds, selected=None):
     atomic_write(output_dir / "runs.csv", lambda tmp: runs.to_csv(tmp, index=False))
     if summary is None: return
     atomic_write(output_dir / "summary.csv", lambda tmp: summary.to_csv(tmp, index=False))
@@ -234,7 +253,7 @@ def _write(runs, summary, output_dir: Path, methods, seed, selected=None):
     if "accuracy_mean" in summary and summary.accuracy_mean.notna().any():
         plot_summary(summary, "trainable_params", "trainable parameters (log scale)", output_dir / "accuracy_vs_params.png")
         plot_summary(summary, "train_seconds_mean", "training time in seconds (log scale)", output_dir / "accuracy_vs_time.png")
-    plot_lr_grid(runs, selected or {}, output_dir / "lr_grid.png", seed)
+    plot_lr_grid(runs, selected or {}, output_dir / "lr_grid.png", seeds)
 
 # %% ../nbs/19_study.ipynb #7b404796
 def build_parser() -> CLIParser:
@@ -244,7 +263,8 @@ def build_parser() -> CLIParser:
                               "method flags) go to every run of lora_nb.train.")
     p.add_argument("--methods", nargs="+", choices=list(METHODS), default=list(METHODS), help="methods to compare (default: all)")
     p.add_argument("--lrs", nargs="+", metavar="METHOD=LR,LR", help="a method's learning-rate grid (default: its rate x 0.5, 1, 2)")
-    p.add_argument("--seeds", nargs="+", type=int, default=[42, 1, 2], help="seeds; the first also selects (default: 42 1 2)")
+    p.add_argument("--seeds", nargs="+", type=int, default=[42, 1, 2], help="seeds; the first two also select (default: 42 1 2)")
+    p.add_argument("--max_widen", type=int, default=2, help="times a grid may grow while its best rate is at an edge (default: 2)")
     p.add_argument("--dev_size", type=_positive(int), default=872, help="dev examples held out of train (default: 872)")
     p.add_argument("--max_steps", type=_positive(int), default=800, help="training steps of every run (default: 800)")
     p.add_argument("--batch_size", type=_positive(int), default=16, help="training batch size (default: 16)")
@@ -271,7 +291,7 @@ def _study_command(argv: list[str]):
         if args.executor == "ray" else {}
     try:
         runs, summary = study(args.methods, grids, args.seeds, args.dev_size, args.output_dir, args.max_steps,
-                              args.batch_size, extra, args.executor, **options)
+                              args.batch_size, extra, args.executor, max_widen=args.max_widen, **options)
     except (Interrupted, KeyboardInterrupt) as e:
         raise Interrupted("interrupted; finished runs are kept, and the same command continues the study",
                           getattr(e, "exit_code", 130) - 128) from None

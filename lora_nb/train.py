@@ -70,7 +70,10 @@ def build_parser(prog: str = "python -m lora_nb.train") -> tuple[argparse.Argume
     for m in METHODS.values():
         if m.config is None and m.add_args is None: continue
         g = p.add_argument_group(f"--method {m.name}", m.description)
-        for dest in m.add_flags(g): owners[dest] = m.name
+        shared = [d for d in (m.hparams() if m.config is not None else ()) if d in owners]   # DoRA takes LoRA's flags
+        for dest in shared: owners[dest].append(m.name)
+        for dest in m.add_flags(g, skip=shared): owners.setdefault(dest, []).append(m.name)
+        if shared: g.description = f"{m.description}; also --{', --'.join(shared)} (above)"
         if m.config is None:                              # a plug-in's own add_args: defaults from prepare's signature
             for a in g._group_actions:
                 default = m.hparams().get(a.dest)
@@ -86,7 +89,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     given = {k: v for k, v in vars(args).items() if k not in ("method", "plugin", "debug", "verbose")}
     args.hparams = {d: given.pop(d) for d in list(given) if d in owners}
     for dest in args.hparams:
-        if owners[dest] != args.method: p.error(f"--{dest} is a flag of --method {owners[dest]}; it does nothing with --method {args.method}")
+        if args.method not in owners[dest]:
+            p.error(f"--{dest} is a flag of --method {' and '.join(owners[dest])}; it does nothing with --method {args.method}")
     if "num_train_epochs" in given and "max_steps" in given: p.error("--max_steps and --num_train_epochs both given; pass one")
     args.settings, args.prog = given, p.prog
     return args
