@@ -26,6 +26,7 @@ class ModelFamily:
     pooling: str            # "last": the last real token (decoders); "first": the first token, [CLS] (encoders)
     pad_with_eos: bool      # the tokenizer has no pad token: pad with the end-of-sequence token
     same_but_faster: tuple[tuple[str, str, str], ...] = ()   # (config field, value, a value computing the same, faster)
+    positions_after_pad: bool = False   # position ids start at pad_token_id + 1: that many fewer tokens fit
 
 _BERT_LORA = ("attention.self.query", "attention.self.key", "attention.self.value",
               "attention.output.dense", "intermediate.dense", "output.dense")
@@ -38,7 +39,7 @@ FAMILIES = {f.name: f for f in [
     ModelFamily("bert", ("bert",), _BERT_LORA, ("attention.output.dense", "output.dense"), ("classifier",),
                 "bert", "first", False),
     ModelFamily("roberta", ("roberta", "xlm-roberta", "camembert"), _BERT_LORA,
-                ("attention.output.dense", "output.dense"), ("classifier",), "roberta", "first", False),
+                ("attention.output.dense", "output.dense"), ("classifier",), "roberta", "first", False, positions_after_pad=True),
     ModelFamily("electra", ("electra",), _BERT_LORA, ("attention.output.dense", "output.dense"), ("classifier",),
                 "electra", "first", False),
     ModelFamily("distilbert", ("distilbert",), ("attention.q_lin", "attention.k_lin", "attention.v_lin",

@@ -8,7 +8,7 @@ import os, sys
 from pathlib import Path
 from .config import RunConfig
 from .data import LoadError, load_tokenizer, _model_load_message
-from .families import family_of, head_names, faster_config_
+from .families import FAMILIES, family_of, head_names, faster_config_
 from .methods import get_method, METHODS
 
 # %% auto #0
@@ -65,7 +65,8 @@ def model_positions(model_name_or_path: str) -> int | None:
     try: cfg = AutoConfig.from_pretrained(model_name_or_path)
     except Exception as e: raise LoadError(_model_load_message(str(model_name_or_path), e, "config")) from None
     n = getattr(cfg, "max_position_embeddings", None) or getattr(cfg, "n_positions", None)
-    if n and cfg.model_type in ("roberta", "xlm-roberta", "camembert"): n -= (cfg.pad_token_id or 0) + 1   # offset by the pad id
+    family = next((f for f in FAMILIES.values() if cfg.model_type in f.model_types), None)
+    if n and family and family.positions_after_pad: n -= (cfg.pad_token_id or 0) + 1   # RoBERTa: ids start after the pad id
     return n
 
 def _is_local(path) -> bool: return Path(path).expanduser().is_dir()
