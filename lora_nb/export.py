@@ -39,7 +39,7 @@ def new_folder(output_dir):
     tmp = Path(tempfile.mkdtemp(dir=output_dir.parent, prefix=f".{output_dir.name}.", suffix=".partial"))
     try:
         yield tmp
-        check_stop(f"while exporting; {str(output_dir)!r} was not written")
+        check_stop("while exporting", f"{str(output_dir)!r} was not written")
         mask = _umask()                                   # mkdtemp's folder is private (0700): give it the usual permissions
         for p in [tmp, *tmp.rglob("*")]: os.chmod(p, (0o777 if p.is_dir() else 0o666) & ~mask)
         if output_dir.exists(): output_dir.rmdir()

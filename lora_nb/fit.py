@@ -202,6 +202,7 @@ def predict_logits(model, tokenized, tokenizer, batch_size: int = 64, sort_by_le
     out = []
     from tqdm.auto import tqdm
     for i in tqdm(starts[rank::processes], desc=progress, disable=progress is None, leave=False):
+        check_stop("while predicting", "nothing was written")   # a Ctrl-C need not wait for the last batch
         batch = collate([rows[j] for j in order[i:i + batch_size]])
         with torch.autocast(device.type, dtype=torch.float16 if fp16 else torch.bfloat16, enabled=bf16 or fp16):
             out.append(model(**{k: v.to(device) for k, v in batch.items()}).logits.float().cpu())

@@ -83,7 +83,7 @@ def _predict(argv: list[str]):
     from lora_nb.runs import load_run
     model, tok = load_run(args.run_dir, args.model)
     lines = "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in predict(model, tok, sentences, batch_size=args.batch_size))
-    check_stop("while predicting; nothing was written")
+    check_stop("while predicting", "nothing was written")
     if args.output: atomic_write(args.output, lambda tmp: Path(tmp).write_text(lines, encoding="utf-8"))
     else: sys.stdout.write(lines)
 

@@ -140,8 +140,8 @@ def stop_requested() -> int | None:
 def _on_signal(signum, frame):
     if _STOP["signum"] is None or _STOP["publishing"]:
         _STOP["signum"] = _STOP["signum"] or signum
-        os.write(2, b"\nstopping at the next safe point (after this step, with a checkpoint, when training); "
-                    b"the previous run's files stay as they are. Again to stop at once\n")
+        os.write(2, b"\nstopping at the next safe point (when training: after this step, with a checkpoint); "
+                    b"press Ctrl-C again to stop at once\n")
         return
     raise StopNow(signum)                                 # the second: at once (swallowed, the flag still stops the run)
 
@@ -166,10 +166,10 @@ def request_stop(signum: int):
     "Ask the run to stop as if `signum` had arrived (another process of the same run was asked)."
     _STOP["signum"] = _STOP["signum"] or signum
 
-def check_stop(where: str):
-    "Raise `Interrupted` if a signal asked the run to stop; `where` says at which point of the run."
+def check_stop(where: str, kept: str = "the previous run's files are untouched"):
+    "Raise `Interrupted` if a signal asked the run to stop; `where` says at which point, `kept` what is as it was."
     if (signum := stop_requested()) is not None:
-        raise Interrupted(f"interrupted {where}; the previous run's files are untouched", signum)
+        raise Interrupted(f"interrupted {where}; {kept}", signum)
 
 @contextmanager
 def publishing():

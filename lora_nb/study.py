@@ -66,7 +66,7 @@ EXECUTORS = ("local", "inprocess", "ray")
 def run_local(jobs: list[dict], in_process: bool = False):
     "Run `jobs` one after another in subprocesses of this machine (or in this process); yield each row as it finishes."
     for job in jobs:
-        check_stop("between two runs")
+        check_stop("between two runs", "finished runs are kept")
         yield train_run(job, in_process)
 
 def run_ray(jobs: list[dict], address: str | None = None, cpus_per_run: float = 1, gpus_per_run: float = 0):
