@@ -16,8 +16,14 @@ def run_one(path: str) -> None:
     "Execute one notebook in a fresh python3 kernel (in this process); raise on the first failing cell."
     import nbformat
     from nbclient import NotebookClient
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=1200, kernel_name="python3", resources={"metadata": {"path": str(Path(path).parent)}}).execute()
+    for attempt in range(3):   # two kernels started at once can pick the same free port: one dies before any cell ran
+        nb = nbformat.read(path, as_version=4)
+        try:
+            NotebookClient(nb, timeout=1200, kernel_name="python3", resources={"metadata": {"path": str(Path(path).parent)}}).execute()
+            return
+        except RuntimeError as e:
+            if "Kernel died before replying" not in str(e) or attempt == 2: raise
+            print(f"{path}: the kernel died while starting ({e}); starting another", file=sys.stderr)
 
 def main(paths: list[str]) -> int:
     paths = paths or sorted(str(p) for p in Path("nbs").glob("*.ipynb"))
