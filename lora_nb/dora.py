@@ -49,24 +49,18 @@ class DoRALinear(LoRALinear):
 
 # %% ../nbs/10a_dora.ipynb #5b084d02
 @torch.no_grad()
+def _dora_delta_weight(self: DoRALinear) -> torch.Tensor:
+    "What merging adds to the base weight, `W' - W`, in its layout: `W` is the base weight, or once merged is recovered from `W'` and the norm saved at merging (`W'` has the lengths `m`)."
+    b = self.base.weight.T if self.fan_in_fan_out else self.base.weight   # W, or W' once merged
+    lora = (self.lora_B @ self.lora_A).to(b.dtype) * self.scaling
+    if self.merged: merged, w = b, b * (self._merged_norm / self.lora_magnitude)[:, None] - lora
+    else: merged, w = (self.lora_magnitude / self.row_norm())[:, None] * (b + lora), b
+    delta = merged - w
+    return delta.T if self.fan_in_fan_out else delta
+
 def _dora_merge_weights_(self: DoRALinear) -> DoRALinear:
-    "Write `W' = m * V / ||V||` into the base weight; forward is then the base layer alone. A second call does nothing."
-    if self.merged: return self
-    if self.base.weight.dtype not in (torch.float32, torch.float64):
-        raise ValueError(f"the base weight is {self.base.weight.dtype}: merging would round the update into it")
-    v = self.adapted_weight()
-    delta = (self.lora_magnitude / self.row_norm())[:, None].to(v.dtype) * v - (v - (self.lora_B @ self.lora_A) * self.scaling)
-    self._merged_delta = delta.T if self.fan_in_fan_out else delta
-    self.base.weight += self._merged_delta
-    self.merged = True
-    return self
+    "LoRA's merge (notebook 01) of DoRA's `delta_weight`, keeping the row norms of `W + s*BA` (a vector) so that unmerging can undo it."
+    if not self.merged: self._merged_norm = self.row_norm()
+    return LoRALinear.merge_weights_(self)
 
-@torch.no_grad()
-def _dora_unmerge_weights_(self: DoRALinear) -> DoRALinear:
-    "Take out of the base weight what merging put in. A second call does nothing."
-    if self.merged:
-        self.base.weight -= self._merged_delta
-        self.merged = False
-    return self
-
-DoRALinear.merge_weights_, DoRALinear.unmerge_weights_ = _dora_merge_weights_, _dora_unmerge_weights_
+DoRALinear.delta_weight, DoRALinear.merge_weights_ = _dora_delta_weight, _dora_merge_weights_
