@@ -18,7 +18,7 @@ from .inject import inject_lora, lora_layers, merge_lora_
 from .layers import LoRALinear
 from .fast import FastLoRALinear
 from .dora import DoRALinear
-from .methods import import_plugins, get_method, unwrap_lora_
+from .methods import import_plugins, get_method, unwrap_lora_, METHODS
 from .runs import load_run, read_run, _fits
 from .models import load_classifier, _is_local, offline_if_unreachable
 from .train import run_command
@@ -104,41 +104,26 @@ def export_merged(run_dir, output_dir, model: str | None = None) -> Path:
 # %% ../nbs/18_export.ipynb #b0afc4f2
 _PREFIX = "base_model.model."
 
-def _targets(net: nn.Module, wrapped: list[str], suffixes) -> list[str]:
-    inside = tuple(n + "." for n in wrapped)
-    candidates = set(wrapped) | {n for n in linear_layer_names(net) if not n.startswith(inside)}
-    chosen = {n for n in candidates if any(matches(n, t) for t in suffixes or [])}
-    return sorted(suffixes) if suffixes and chosen == set(wrapped) else sorted(wrapped)
-
-_PEFT_LAYERS = {LoRALinear: False, FastLoRALinear: False, DoRALinear: True}   # lora_nb's layer -> PEFT's use_dora
-
 def peft_adapter(run_dir, model: str | None = None) -> tuple[dict, dict[str, torch.Tensor]]:
-    "`(adapter_config, tensors)`: a LoRA (or DoRA, rsLoRA) run as HF PEFT stores a LoRA adapter for sequence classification."
+    "`(adapter_config, tensors)`: the run as HF PEFT stores an adapter for sequence classification; the method's `to_peft` gives its own part, the head is added as a module to save."
     run = read_run(run_dir)
+    method = get_method(run["method"])
+    if method.to_peft is None:
+        with_peft = ", ".join(n for n, m in METHODS.items() if m.to_peft is not None)
+        raise RunError(f"{run['method']} runs have no HF PEFT form (those of {with_peft} do); use --format merged where "
+                       f"the method merges (full fine-tuning too), or lora_nb_predict --run_dir {run_dir}")
     net, _ = load_run(run_dir, model, bf16=False)
-    layers = {n: m for n, m in net.named_modules() if isinstance(m, LoRALinear)}
-    if get_method(run["method"]).peft_type != "LORA" or not layers or _lora_nb_modules(net, but=(LoRALinear,)):
-        raise RunError(f"only LoRA runs export to PEFT; this is a {run['method']} run. Use --format merged (full "
-                       f"fine-tuning), or lora_nb_predict --run_dir {run_dir}")
-    if (odd := {type(m).__name__ for m in layers.values() if type(m) not in _PEFT_LAYERS}):   # a variant: its own formula
-        raise RunError(f"{', '.join(sorted(odd))} layers have no PEFT form known to lora_nb: use --format merged")
-    (r, alpha, rslora, dora), = {(m.r, m.alpha, m.rslora, _PEFT_LAYERS[type(m)]) for m in layers.values()}
+    try: config, tensors = method.to_peft(net, run)
+    except ValueError as e: raise RunError(f"{run_dir}: {e}") from None
     heads = head_names(net)
-    family = family_of(net)
-    suffixes = run["hparams"].get("targets") or (family.lora_targets if family else None)
-    config = {"peft_type": "LORA", "task_type": "SEQ_CLS", "r": r, "lora_alpha": alpha,
-              "lora_dropout": run["hparams"].get("dropout", 0.0), "target_modules": _targets(net, list(layers), suffixes),
-              "fan_in_fan_out": all(m.fan_in_fan_out for m in layers.values()), "bias": "none",
-              "modules_to_save": heads, "base_model_name_or_path": str(model or run["model"]), "inference_mode": True,
-              "init_lora_weights": True, "use_rslora": rslora, "use_dora": dora}
-    tensors = {f"{_PREFIX}{n}.{ab}.weight": getattr(m, ab).detach().float().contiguous()
-               for n, m in layers.items() for ab in ("lora_A", "lora_B")}
-    if dora: tensors |= {f"{_PREFIX}{n}.lora_magnitude_vector": m.lora_magnitude.detach().float().contiguous() for n, m in layers.items()}
+    config = {**config, "task_type": "SEQ_CLS", "modules_to_save": heads,
+              "base_model_name_or_path": str(model or run["model"]), "inference_mode": True}
+    tensors = {_PREFIX + k: v for k, v in tensors.items()}
     tensors |= {_PREFIX + k: v.detach().contiguous() for k, v in net.state_dict().items() if k.split(".")[0] in heads}
     return config, tensors
 
 def export_peft(run_dir, output_dir, model: str | None = None) -> Path:
-    "Write a LoRA run as an HF PEFT adapter folder, for `PeftModel.from_pretrained(base, output_dir)`."
+    "Write a run (LoRA, DoRA, IA³) as an HF PEFT adapter folder, for `PeftModel.from_pretrained(base, output_dir)`."
     config, tensors = peft_adapter(run_dir, model)
     with new_folder(output_dir) as tmp:
         (tmp / "adapter_config.json").write_text(json.dumps(config, indent=2) + "\n")

@@ -233,6 +233,8 @@ def peak_memory_mb() -> tuple[float, str]:
 # %% ../nbs/07_fit.ipynb #b0035135
 def enable_gradient_checkpointing_(model: nn.Module) -> list[str]:
     "Non-reentrant gradient checkpointing in the 🤗 model within `model` (itself, or one a method wraps); returns its name."
+    if getattr(type(model), "supports_gradient_checkpointing", True) is False:    # a wrapper that says so (prefix tuning)
+        raise ValueError(f"--gradient_checkpointing: {type(model).__name__} does not support it; train without the flag")
     m = hf_model(model)
     if m is None or not m.supports_gradient_checkpointing:
         raise ValueError(f"--gradient_checkpointing: {type(model).__name__} holds no 🤗 model that supports gradient checkpointing")

@@ -17,11 +17,15 @@ from .dora import DoRALinear
 from .full import prepare_full_finetune
 from .adapters import prepare_adapters
 from .prompt import prepare_prompt_tuning
+from .ia3 import inject_ia3, merge_ia3_, ia3_to_peft
+from .prefix import prepare_prefix_tuning
+from .families import family_of, linear_layer_names, matches
 
 # %% auto #0
 __all__ = ['METHODS', 'Method', 'register_method', 'get_method', 'import_plugins', 'LoRAConfig', 'loraplus_param_groups',
-           'prepare_lora', 'prepare_dora', 'check_lora_loaded', 'unwrap_lora_', 'merge_lora_into_base_', 'DoRAConfig',
-           'AdapterConfig', 'PromptConfig']
+           'prepare_lora', 'prepare_dora', 'check_lora_loaded', 'unwrap_lora_', 'merge_lora_into_base_',
+           'peft_target_modules', 'lora_to_peft', 'DoRAConfig', 'IA3Config', 'prepare_ia3', 'AdapterConfig',
+           'PromptConfig', 'PrefixConfig']
 
 # %% ../nbs/11_methods.ipynb #11fd9d71
 _RUNNER_ARGS = ("verbose", "bf16")     # what the runner passes to `prepare` when it takes them; not hyperparameters
@@ -39,6 +43,7 @@ class Method:
     merge: Callable[[nn.Module], nn.Module] | None = None
     peft_type: str | None = None
     added_positions: Callable[[dict], int] | None = None
+    to_peft: Callable[[nn.Module, dict], tuple[dict, dict]] | None = None
     params: dict = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -173,10 +178,53 @@ def merge_lora_into_base_(model: nn.Module) -> nn.Module:
     "LoRA's `merge` for export: every update added into its base weight (`merge_lora_`), then each layer unwrapped."
     return unwrap_lora_(merge_lora_(model))
 
+# %% ../nbs/11_methods.ipynb #30084a13
+def peft_target_modules(model: nn.Module, wrapped: list[str], suffixes) -> list[str]:
+    "PEFT's `target_modules` for the `wrapped` layers: the `suffixes` if they match exactly those layers, else the full names."
+    inside = tuple(n + "." for n in wrapped)
+    candidates = set(wrapped) | {n for n in linear_layer_names(model) if not n.startswith(inside)}
+    chosen = {n for n in candidates if any(matches(n, t) for t in suffixes or [])}
+    return sorted(suffixes) if suffixes and chosen == set(wrapped) else sorted(wrapped)
+
+_PEFT_LAYERS = {LoRALinear: False, FastLoRALinear: False, DoRALinear: True}   # lora_nb's layer -> PEFT's use_dora
+
+def lora_to_peft(model: nn.Module, record: dict) -> tuple[dict, dict[str, torch.Tensor]]:
+    "A LoRA (DoRA, rsLoRA) model as an HF PEFT LoRA adapter: `adapter_config` entries and tensors, named relative to the model."
+    layers = {n: m for n, m in model.named_modules() if isinstance(m, LoRALinear)}
+    if not layers: raise ValueError("the model has no LoRA layers")
+    inside = tuple(n + "." for n in layers)                  # a LoRA layer's own parts (its dropout) are its business
+    if (odd := {type(m).__name__ for n, m in model.named_modules() if (n in layers and type(m) not in _PEFT_LAYERS) or
+                (n not in layers and not n.startswith(inside) and type(m).__module__.startswith("lora_nb"))}):
+        raise ValueError(f"{', '.join(sorted(odd))} layers have no PEFT form known to lora_nb: use --format merged")
+    (r, alpha, rslora, dora), = {(m.r, m.alpha, m.rslora, _PEFT_LAYERS[type(m)]) for m in layers.values()}
+    hp, family = record.get("hparams", {}), family_of(model)
+    suffixes = hp.get("targets") or (family.lora_targets if family else None)
+    config = {"peft_type": "LORA", "r": r, "lora_alpha": alpha, "lora_dropout": hp.get("dropout", 0.0),
+              "target_modules": peft_target_modules(model, list(layers), suffixes),
+              "fan_in_fan_out": all(m.fan_in_fan_out for m in layers.values()), "bias": "none",
+              "init_lora_weights": True, "use_rslora": rslora, "use_dora": dora}
+    tensors = {f"{n}.{ab}.weight": getattr(m, ab).detach().float().contiguous() for n, m in layers.items() for ab in ("lora_A", "lora_B")}
+    if dora: tensors |= {f"{n}.lora_magnitude_vector": m.lora_magnitude.detach().float().contiguous() for n, m in layers.items()}
+    return config, tensors
+
 # %% ../nbs/11_methods.ipynb #4bc92319
 @dataclass
 class DoRAConfig(LoRAConfig):
     "DoRA's hyperparameters (notebook 10a): LoRA's, the lengths of the rows being DoRA's own."
+
+@dataclass
+class IA3Config:
+    "IA³'s hyperparameters (notebook 10b): which layers it rescales; nothing else to choose."
+    ia3_targets: list[str] | None = setting(None, "layer-name suffixes IA³ rescales (default: the model family's keys, values "
+                                                  "and feed-forward output)", nargs="+")
+    ia3_feedforward: list[str] | None = setting(None, "which of the IA³ targets are rescaled on their input, the feed-forward "
+                                                      "activations (default: the family's)", nargs="+")
+
+def prepare_ia3(model: nn.Module, tokenizer=None, *, ia3_targets: list[str] | None = None,
+                ia3_feedforward: list[str] | None = None, verbose: bool = True) -> nn.Module:
+    "IA³ for the runner (notebook 10b): `inject_ia3`."
+    inject_ia3(model, ia3_targets, ia3_feedforward, verbose)
+    return model
 
 @dataclass
 class AdapterConfig:
@@ -199,14 +247,27 @@ class PromptConfig:
         if not (isinstance(self.num_virtual_tokens, int) and self.num_virtual_tokens > 0):
             raise ValueError(f"--num_virtual_tokens must be a whole number above 0, got {self.num_virtual_tokens!r}")
 
+@dataclass
+class PrefixConfig:
+    "Prefix tuning's hyperparameters (notebook 10c)."
+    num_virtual_tokens: int = setting(20, "soft-prompt length", type=positive(int))
+    prefix_projection: bool = setting(False, "produce the prefix through an MLP from a smaller matrix (Li & Liang's "
+                                             "reparameterisation; default: train it directly, as P-tuning v2)")
+
+    def __post_init__(self): PromptConfig.__post_init__(self)
+
 _positive, _unit_interval = positive, unit_interval     # their older names (plug-ins import them from here)
 
 for _m in [Method("lora", prepare_lora, 5e-4, None, "low-rank updates of the projections (Hu et al., 2021)", LoRAConfig,
-                  check_lora_loaded, merge_lora_into_base_, "LORA"),
+                  check_lora_loaded, merge_lora_into_base_, "LORA", to_peft=lora_to_peft),
            Method("dora", prepare_dora, 5e-4, None, "LoRA on each weight row's direction, its length learned apart (Liu et al., 2024)",
-                  DoRAConfig, check_lora_loaded, merge_lora_into_base_, "LORA"),
+                  DoRAConfig, check_lora_loaded, merge_lora_into_base_, "LORA", to_peft=lora_to_peft),
+           Method("ia3", prepare_ia3, 3e-3, None, "learned rescaling of keys, values and feed-forward activations (Liu et al., 2022)",
+                  IA3Config, None, merge_ia3_, "IA3", to_peft=ia3_to_peft),
            Method("full", prepare_full_finetune, 5e-5, None, "every weight trains"),
            Method("adapter", prepare_adapters, 1e-3, None, "Houlsby bottleneck adapters", AdapterConfig),
            Method("prompt", prepare_prompt_tuning, 3e-2, None, "a trainable soft prompt (Lester et al., 2021)", PromptConfig,
-                  added_positions=lambda hparams: hparams["num_virtual_tokens"])]:
+                  added_positions=lambda hparams: hparams["num_virtual_tokens"]),
+           Method("prefix", prepare_prefix_tuning, 1e-2, None, "trained keys and values at every layer (Li & Liang, 2021; "
+                  "P-tuning v2)", PrefixConfig, added_positions=lambda hparams: hparams["num_virtual_tokens"])]:
     register_method(_m, replace=True)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/19_study.ipynb #7cf9eef9
 from __future__ import annotations
-import json, os, subprocess, sys, time
+import json, os, re, shlex, subprocess, sys, time
 from pathlib import Path
 import pandas as pd
 from .methods import METHODS, import_plugins, _positive
@@ -14,18 +14,48 @@ from .compare import train_in_subprocess
 from .eval_cls import CLIParser
 
 # %% auto #0
-__all__ = ['ROW', 'EXECUTORS', 'default_grid', 'parse_grids', 'run_name', 'train_run', 'run_local', 'run_ray', 'execute',
-           'select_lrs', 'widen', 'summarize', 'summary_markdown', 'plot_summary', 'plot_lr_grid', 'check_train_args',
-           'study', 'build_parser', 'main']
+__all__ = ['ROW', 'EXECUTORS', 'parse_variants', 'method_args', 'check_methods', 'default_grid', 'parse_grids', 'run_name',
+           'train_run', 'run_local', 'run_ray', 'execute', 'select_lrs', 'widen', 'summarize', 'summary_markdown',
+           'plot_summary', 'plot_lr_grid', 'check_train_args', 'study', 'build_parser', 'main']
 
 # %% ../nbs/19_study.ipynb #76cddc0d
-def default_grid(method: str) -> list[float]:
-    "Half, one and two times the method's default learning rate."
-    lr = METHODS[method].default_lr
+_PER_RUN = ("--method", "--output_dir", "--lr", "--seed", "--dev_size")     # flags the study sets for each run
+
+def parse_variants(specs: list[str] | None) -> dict[str, list[str]]:
+    "`['rslora=lora --rslora', ...]` as `{'rslora': ['--method', 'lora', '--rslora']}`: a registered method with flags of its own, studied under its own name."
+    variants = {}
+    for spec in specs or []:
+        name, eq, rest = spec.partition("=")
+        words = shlex.split(rest)
+        if not eq or not words or not re.fullmatch(r"[A-Za-z0-9_.+-]+", name):
+            raise ValueError(f"--variant {spec!r}: write NAME='METHOD --flag value ...' (e.g. rslora='lora --rslora'), "
+                             "the name in letters, digits and _ . + -")
+        if name in METHODS or name in variants: raise ValueError(f"--variant {spec!r}: {name!r} already names a method")
+        if words[0] not in METHODS: raise ValueError(f"--variant {spec!r}: {words[0]!r} is not a registered method ({', '.join(METHODS)})")
+        if taken := [w for w in words if w.split("=")[0] in _PER_RUN]:
+            raise ValueError(f"--variant {spec!r}: {taken[0].split('=')[0]} is set per run by the study")
+        variants[name] = ["--method", *words]
+    return variants
+
+def method_args(name: str, variants: dict | None = None) -> list[str]:
+    "The `lora_nb.train` flags that make a run of `name`: a variant's, or `--method name`."
+    return list((variants or {}).get(name) or ["--method", name])
+
+def check_methods(methods: list[str], variants: dict | None = None):
+    "Refuse a name that is neither a registered method nor a variant."
+    variants = variants or {}
+    if bad := [m for m in methods if m not in METHODS and m not in variants]:
+        raise ValueError(f"unknown method(s) {bad}; registered: {list(METHODS)}{'; variants: ' + str(list(variants)) if variants else ''} "
+                         "(name a method's setting with --variant NAME='METHOD --flag')")
+
+def default_grid(method: str, variants: dict | None = None) -> list[float]:
+    "Half, one and two times the method's default learning rate (a variant's: its method's)."
+    lr = METHODS[method_args(method, variants)[1]].default_lr
     return [float(f"{lr * f:.3g}") for f in (0.5, 1, 2)]
 
-def parse_grids(specs: list[str] | None, methods: list[str]) -> dict[str, list[float]]:
+def parse_grids(specs: list[str] | None, methods: list[str], variants: dict | None = None) -> dict[str, list[float]]:
     "`['lora=1e-4,5e-4', ...]` as `{method: [lr, ...]}` for every one of `methods` (the default grid where none is given)."
+    check_methods(methods, variants)
     grids = {}
     for spec in specs or []:
         method, eq, values = spec.partition("=")
@@ -35,7 +65,7 @@ def parse_grids(specs: list[str] | None, methods: list[str]) -> dict[str, list[f
         except ValueError: raise ValueError(f"--lrs {spec!r}: learning rates must be numbers") from None
         if not all(0 < v < float("inf") for v in lrs): raise ValueError(f"--lrs {spec!r}: learning rates must be finite and above 0")
         grids[method] = sorted(set(lrs))
-    return {m: grids.get(m) or default_grid(m) for m in methods}
+    return {m: grids.get(m) or default_grid(m, variants) for m in methods}
 
 # %% ../nbs/19_study.ipynb #e15b52a0
 ROW = ["method", "lr", "seed", "stage", "status", "dev_accuracy", "dev_f1", "accuracy", "f1", "train_seconds",
@@ -55,7 +85,7 @@ def train_run(job: dict, in_process: bool = False) -> dict:
     run_dir = Path(job["run_dir"])
     if (run_dir / METRICS_FILE).is_file():
         return _row(job, json.loads((run_dir / METRICS_FILE).read_text()), "ok", cached=True)
-    args = ["--method", job["method"], "--lr", str(job["lr"]), "--seed", str(job["seed"]), *job["train_args"]]
+    args = [*job.get("method_args", ["--method", job["method"]]), "--lr", str(job["lr"]), "--seed", str(job["seed"]), *job["train_args"]]
     if last_checkpoint(run_dir / WORK_DIR / CHECKPOINTS_DIR): args.append("--resume")   # an interrupted run continues
     metrics, status = train_in_subprocess(run_dir, args, in_process)
     return _row(job, metrics, status)
@@ -175,51 +205,56 @@ def plot_lr_grid(runs: pd.DataFrame, selected: dict[str, float], path, seeds):
     return fig
 
 # %% ../nbs/19_study.ipynb #693b2ac7
-def _jobs(items, stage, output_dir: Path, train_args) -> list[dict]:
-    return [{"method": m, "lr": lr, "seed": seed, "stage": stage, "train_args": train_args,
+def _jobs(items, stage, output_dir: Path, train_args, variants=None) -> list[dict]:
+    return [{"method": m, "lr": lr, "seed": seed, "stage": stage, "train_args": train_args, "method_args": method_args(m, variants),
              "run_dir": str(output_dir / "runs" / run_name(m, lr, seed))} for m, lr, seed in items]
 
-def _check_settings(output_dir: Path, settings: dict):
+def _check_settings(output_dir: Path, train_args: list[str], variants: dict):
+    "Refuse a study whose runs would not compare with those already in `output_dir`; a study may grow by methods and variants."
     path = output_dir / "study.json"
-    if path.is_file():
-        saved = json.loads(path.read_text())
-        if saved != settings:
-            changed = sorted(k for k in set(saved) | set(settings) if saved.get(k) != settings.get(k))
-            raise ValueError(f"--output_dir {str(output_dir)!r} holds a study with other settings ({', '.join(changed)}); "
-                             "its runs would not be comparable: choose another --output_dir")
-    write_json(path, settings)
+    saved = json.loads(path.read_text()) if path.is_file() else {"train_args": train_args}
+    known = saved.get("variants", {})
+    changed = ["train_args"] if saved.get("train_args") != train_args else []
+    changed += [f"--variant {n}" for n, v in variants.items() if known.get(n, v) != v]
+    if changed:
+        raise ValueError(f"--output_dir {str(output_dir)!r} holds a study with other settings ({', '.join(changed)}); "
+                         "its runs would not be comparable: choose another --output_dir")
+    known = {**known, **variants}
+    write_json(path, {"train_args": train_args, **({"variants": known} if known else {})})
 
-def check_train_args(methods: list[str], train_args: list[str]):
+def check_train_args(methods: list[str], train_args: list[str], variants: dict | None = None):
     "Parse each method's `lora_nb.train` flags once, before the first run: a typo fails the study at once, not every run."
     import contextlib, io
     from lora_nb.train import parse_args
     for m in methods:
         said = io.StringIO()
         try:
-            with contextlib.redirect_stderr(said): parse_args(["--method", m, *train_args])
+            with contextlib.redirect_stderr(said): parse_args([*method_args(m, variants), *train_args])
         except SystemExit:
             raise ValueError(f"the flags passed to every run: {said.getvalue().strip().removeprefix('error: ')}") from None
 
 def study(methods=None, lrs: dict[str, list[float]] | None = None, seeds=(42, 1, 2), dev_size: int = 872,
           output_dir="runs/study", max_steps: int = 800, batch_size: int = 16, extra_args: list[str] | None = None,
-          executor: str = "local", verbose: bool = True, max_widen: int = 2, **executor_options) -> tuple[pd.DataFrame, pd.DataFrame]:
+          executor: str = "local", verbose: bool = True, max_widen: int = 2, variants: dict[str, list[str]] | None = None,
+          **executor_options) -> tuple[pd.DataFrame, pd.DataFrame]:
     "Select each method's learning rate by mean dev accuracy over the first two seeds (its grid widened while the best is at an edge, at most `max_widen` times), train it with every other seed, summarise; returns `(runs, summary)`."
-    methods = list(methods or METHODS)
-    if bad := [m for m in methods if m not in METHODS]: raise ValueError(f"unknown method(s) {bad}; registered: {list(METHODS)}")
+    methods, variants = list(methods or METHODS), dict(variants or {})
+    check_methods(methods, variants)
     if not seeds: raise ValueError("--seeds: give at least one seed")
     if len(set(seeds)) < len(seeds): raise ValueError(f"--seeds {' '.join(map(str, seeds))}: a seed given twice would count twice")
     if dev_size <= 0: raise ValueError(f"--dev_size must be above 0 (learning rates are chosen on it), got {dev_size}")
     if max_widen < 0: raise ValueError(f"--max_widen must be 0 or more, got {max_widen}")
     if executor not in EXECUTORS: raise ValueError(f"--executor {executor!r}: choose one of {EXECUTORS}")
-    lrs = lrs if lrs is not None else parse_grids(None, methods)
+    lrs = lrs if lrs is not None else parse_grids(None, methods, variants)
     train_args = ["--max_steps", str(max_steps), "--batch_size", str(batch_size), "--dev_size", str(dev_size), *(extra_args or [])]
-    check_train_args(methods, train_args)
+    variants = {m: variants[m] for m in methods if m in variants}      # the ones studied: they are part of its settings
+    check_train_args(methods, train_args, variants)
     output_dir = Path(output_dir).expanduser(); output_dir.mkdir(parents=True, exist_ok=True)
     with run_lock(output_dir):                            # a second study into the folder is refused, not mixed in
-        _check_settings(output_dir, {"train_args": train_args})
-        return _study(methods, lrs, seeds, output_dir, train_args, executor, verbose, executor_options, max_widen)
+        _check_settings(output_dir, train_args, variants)
+        return _study(methods, lrs, seeds, output_dir, train_args, executor, verbose, executor_options, max_widen, variants)
 
-def _study(methods, lrs, seeds, output_dir: Path, train_args, executor, verbose, executor_options, max_widen):
+def _study(methods, lrs, seeds, output_dir: Path, train_args, executor, verbose, executor_options, max_widen, variants):
     rows, grids, picking = [], {m: sorted(lrs[m]) for m in methods}, list(seeds[:2])   # picking: the selection seeds
     table = lambda: pd.DataFrame(rows, columns=ROW)
 
@@ -232,14 +267,14 @@ def _study(methods, lrs, seeds, output_dir: Path, train_args, executor, verbose,
                       f"{' (finished earlier)' if row['cached'] else ''}", flush=True)
             _write(table(), None, output_dir, methods, picking)
 
-    run(_jobs([(m, lr, s) for m in methods for lr in grids[m] for s in picking], "select", output_dir, train_args), "select")
+    run(_jobs([(m, lr, s) for m in methods for lr in grids[m] for s in picking], "select", output_dir, train_args, variants), "select")
     for _ in range(max_widen):                            # the best at an edge: the grid grows on that side
         more = {m: lr for m, best in select_lrs(table(), picking).items() if (lr := widen(grids[m], best)) is not None}
         if not more: break
         for m, lr in more.items(): grids[m] = sorted([*grids[m], lr])
-        run(_jobs([(m, lr, s) for m, lr in more.items() for s in picking], "widen", output_dir, train_args), "widen")
+        run(_jobs([(m, lr, s) for m, lr in more.items() for s in picking], "widen", output_dir, train_args, variants), "widen")
     selected = select_lrs(table(), picking)
-    run(_jobs([(m, selected[m], s) for m in methods if m in selected for s in seeds[2:]], "report", output_dir, train_args), "report")
+    run(_jobs([(m, selected[m], s) for m in methods if m in selected for s in seeds[2:]], "report", output_dir, train_args, variants), "report")
     runs = table()
     summary = summarize(runs, selected, methods)
     _write(runs, summary, output_dir, methods, picking, selected)
@@ -261,7 +296,10 @@ def build_parser() -> CLIParser:
                   description="Choose each method's learning rate on a dev split held out from train, then train it with several "
                               "seeds and report validation accuracy as mean ± std. Other options (--model, --data_dir, --bf16, "
                               "method flags) go to every run of lora_nb.train.")
-    p.add_argument("--methods", nargs="+", choices=list(METHODS), default=list(METHODS), help="methods to compare (default: all)")
+    p.add_argument("--methods", nargs="+", default=list(METHODS), metavar="METHOD",
+                   help=f"methods to compare, registered ({', '.join(METHODS)}) or --variant names (default: every registered one)")
+    p.add_argument("--variant", action="append", default=[], metavar="NAME='METHOD FLAGS'",
+                   help="a method with flags of its own, studied as NAME, e.g. --variant rslora='lora --rslora'")
     p.add_argument("--lrs", nargs="+", metavar="METHOD=LR,LR", help="a method's learning-rate grid (default: its rate x 0.5, 1, 2)")
     p.add_argument("--seeds", nargs="+", type=int, default=[42, 1, 2], help="seeds; the first two also select (default: 42 1 2)")
     p.add_argument("--max_widen", type=int, default=2, help="times a grid may grow while its best rate is at an edge (default: 2)")
@@ -284,14 +322,15 @@ def _study_command(argv: list[str]):
     import_plugins(argv)
     p = build_parser()
     args, extra = p.parse_known_args(argv)
-    taken = [a for a in extra if a.split("=")[0] in ("--method", "--output_dir", "--lr", "--seed", "--dev_size")]
+    taken = [a for a in extra if a.split("=")[0] in _PER_RUN]
     if taken: p.error(f"{taken[0].split('=')[0]} is set per run by the study")
-    grids = parse_grids(args.lrs, args.methods)
+    variants = parse_variants(args.variant)
+    grids = parse_grids(args.lrs, args.methods, variants)
     options = {"address": args.ray_address, "cpus_per_run": args.cpus_per_run, "gpus_per_run": args.gpus_per_run} \
         if args.executor == "ray" else {}
     try:
         runs, summary = study(args.methods, grids, args.seeds, args.dev_size, args.output_dir, args.max_steps,
-                              args.batch_size, extra, args.executor, max_widen=args.max_widen, **options)
+                              args.batch_size, extra, args.executor, max_widen=args.max_widen, variants=variants, **options)
     except (Interrupted, KeyboardInterrupt) as e:
         raise Interrupted("interrupted; finished runs are kept, and the same command continues the study",
                           getattr(e, "exit_code", 130) - 128) from None
