@@ -8,12 +8,14 @@ import json, os, subprocess, sys, time
 from pathlib import Path
 import pandas as pd
 from .methods import METHODS, import_plugins, _positive
-from .rundir import atomic_write, METRICS_FILE, LOG_FILE, Interrupted, RunError, stop_on_signals, stop_requested
+from .rundir import (atomic_write, METRICS_FILE, LOG_FILE, Interrupted, RunError, stop_on_signals, stop_requested,
+                            check_stop, last_checkpoint, WORK_DIR, CHECKPOINTS_DIR)
 from .eval_cls import CLIParser
 
 # %% auto #0
-__all__ = ['COLUMNS', 'wait_passing_signals', 'train_in_subprocess', 'run_method', 'results_table', 'to_markdown',
-           'plot_accuracy_vs_params', 'plot_loss_curves', 'compare', 'main']
+__all__ = ['COLUMNS', 'ROW', 'EXECUTORS', 'wait_passing_signals', 'train_in_subprocess', 'results_table', 'to_markdown',
+           'run_name', 'train_run', 'run_local', 'run_ray', 'execute', 'plot_accuracy_vs_params', 'plot_loss_curves',
+           'compare', 'run_method', 'main']
 
 # %% ../nbs/14_compare.ipynb #e41287fd
 COLUMNS = ["method", "status", "accuracy", "f1", "trainable_params", "trainable_pct", "seconds_per_step",
@@ -55,13 +57,6 @@ def train_in_subprocess(output_dir: Path, train_args: list[str], in_process: boo
         return None, f"failed (exit {returncode}): {lines[-1][:200] if lines else 'no output'}"
     return json.loads(metrics_file.read_text()), "ok"
 
-def run_method(method: str, output_dir: Path, train_args: list[str], in_process: bool = False) -> dict:
-    "Train one method in a subprocess (or in this process); a row of results, failed or not."
-    m, status = train_in_subprocess(output_dir, ["--method", method, *train_args], in_process)
-    if m is None: return {"method": method, "status": status}
-    row = {k: m.get(k) for k in COLUMNS if k in m}
-    return {**row, "method": method, "status": "ok", "weights_mb": m["adapter_bytes"] / 2**20}
-
 def results_table(rows: list[dict]) -> pd.DataFrame:
     "The rows as a DataFrame with the standard columns, in order."
     return pd.DataFrame(rows).reindex(columns=COLUMNS)
@@ -76,6 +71,65 @@ def to_markdown(df: pd.DataFrame) -> str:
             "peak memory (MB)", "weights on disk (MB)", "lr"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(c) + " |" for c in cells]
     return "\n".join(lines) + "\n"
+
+# %% ../nbs/14_compare.ipynb #e15b52a0
+ROW = ["method", "lr", "seed", "stage", "status", "dev_accuracy", "dev_f1", "accuracy", "f1", "train_seconds",
+       "seconds_per_step", "peak_memory_mb", "trainable_params", "total_params", "trainable_pct", "weights_mb", "cached", "run_dir"]
+
+def run_name(method: str, lr: float, seed: int) -> str:
+    "The folder name of one run: `lora-lr0.0005-seed42`."
+    return f"{method}-lr{lr:g}-seed{seed}"
+
+def _row(job: dict, metrics: dict | None, status: str, cached: bool = False) -> dict:
+    metrics = metrics or {}
+    keep = {k: metrics.get(k) for k in ROW if k in metrics}
+    if "adapter_bytes" in metrics: keep["weights_mb"] = metrics["adapter_bytes"] / 2**20
+    given = {k: job[k] for k in ("lr", "seed") if job.get(k) is not None}       # else the runner's default, as it recorded it
+    return {**{k: None for k in ROW}, **keep, **given, "method": job["method"], "stage": job["stage"], "status": status,
+            "cached": cached, "run_dir": job["run_dir"]}
+
+def train_run(job: dict, in_process: bool = False) -> dict:
+    "Train `job` (method, lr, seed, stage, run_dir, train_args; method_args, reuse) in a `lora_nb.train` subprocess (or this process), or read its finished run; a row."
+    run_dir = Path(job["run_dir"])
+    if job.get("reuse", True) and (run_dir / METRICS_FILE).is_file():
+        return _row(job, json.loads((run_dir / METRICS_FILE).read_text()), "ok", cached=True)
+    given = [f for k in ("lr", "seed") if job.get(k) is not None for f in (f"--{k}", str(job[k]))]
+    args = [*job.get("method_args", ["--method", job["method"]]), *given, *job["train_args"]]
+    if last_checkpoint(run_dir / WORK_DIR / CHECKPOINTS_DIR): args.append("--resume")   # an interrupted run continues
+    metrics, status = train_in_subprocess(run_dir, args, in_process)
+    return _row(job, metrics, status)
+
+# %% ../nbs/14_compare.ipynb #b895a490
+EXECUTORS = ("local", "inprocess", "ray")
+
+def run_local(jobs: list[dict], in_process: bool = False):
+    "Run `jobs` one after another in subprocesses of this machine (or in this process); yield each row as it finishes."
+    for job in jobs:
+        check_stop("between two runs", "finished runs are kept")
+        yield train_run(job, in_process)
+
+def run_ray(jobs: list[dict], address: str | None = None, cpus_per_run: float = 1, gpus_per_run: float = 0):
+    "Run `jobs` as Ray tasks (on the cluster at `address`, else a local Ray); yield each row as it finishes."
+    try: import ray
+    except ImportError: raise ValueError("--executor ray needs Ray: pip install 'lora_nb[ray]'") from None
+    started = not ray.is_initialized()
+    if started:
+        env = {"env_vars": {k: v for k, v in os.environ.items() if k in ("HF_HUB_OFFLINE", "HF_HOME", "OMP_NUM_THREADS", "PYTHONPATH")}}
+        ray.init(address=address, runtime_env=env, include_dashboard=False, log_to_driver=False,
+                 **({} if address else {"num_cpus": max(os.cpu_count() or 1, cpus_per_run)}))
+    try:
+        task = ray.remote(num_cpus=cpus_per_run, num_gpus=gpus_per_run, max_retries=0)(train_run)
+        pending = [task.remote(job) for job in jobs]
+        while pending:
+            done, pending = ray.wait(pending, num_returns=1)
+            yield ray.get(done[0])
+    finally:
+        if started: ray.shutdown()
+
+def execute(jobs: list[dict], executor: str = "local", **options):
+    "Rows of `jobs` from the chosen executor, as they finish."
+    if executor not in EXECUTORS: raise ValueError(f"--executor {executor!r}: choose one of {EXECUTORS}")
+    return run_ray(jobs, **options) if executor == "ray" else run_local(jobs, in_process=executor == "inprocess")
 
 # %% ../nbs/14_compare.ipynb #507207e4
 def plot_accuracy_vs_params(df: pd.DataFrame, path):
@@ -111,25 +165,31 @@ def plot_loss_curves(logs: dict[str, list[dict]], path, smooth: int = 8):
 # %% ../nbs/14_compare.ipynb #2752c011
 def compare(methods=METHODS, output_dir="runs/compare", max_steps: int = 800, batch_size: int = 16,
             extra_args: list[str] | None = None, verbose: bool = True, in_process: bool = False) -> pd.DataFrame:
-    "Train each of `methods` (one subprocess each, or in this process) and write the results table and plots into `output_dir`."
+    "Train each of `methods` once, at its default learning rate (one subprocess each, or in this process), and write the results table and plots into `output_dir`."
     bad = [m for m in methods if m not in METHODS]
-    if bad: raise ValueError(f"unknown method(s) {bad}; choose from {METHODS}")
+    if bad: raise ValueError(f"unknown method(s) {bad}; choose from {list(METHODS)}")
     output_dir = Path(output_dir)
     args = ["--max_steps", str(max_steps), "--batch_size", str(batch_size), *(extra_args or [])]
-    rows, logs = [], {}
-    for i, method in enumerate(methods, 1):
-        if verbose: print(f"[{i}/{len(methods)}] {method}: training ({output_dir / method}/train.log) ...", flush=True)
-        start = time.perf_counter()
-        row = run_method(method, output_dir / method, args, in_process)
+    jobs = [{"method": m, "lr": None, "seed": None, "stage": "compare", "train_args": args, "run_dir": str(output_dir / m),
+             "reuse": False} for m in methods]        # the study's jobs, with one rate (the default) and one seed
+    if verbose: print(f"training {len(jobs)} method(s) one after another; each one's output in {output_dir}/METHOD/train.log", flush=True)
+    rows, logs, start = [], {}, time.perf_counter()
+    for i, row in enumerate(execute(jobs, "inprocess" if in_process else "local"), 1):
         rows.append(row)
-        log_file = output_dir / method / LOG_FILE
-        logs[method] = json.loads(log_file.read_text()) if log_file.is_file() else []
+        log_file = Path(row["run_dir"]) / LOG_FILE
+        logs[row["method"]] = json.loads(log_file.read_text()) if log_file.is_file() else []
         if verbose:
             done = f"accuracy {row['accuracy']:.4f}, {row['seconds_per_step']:.3f} s/step" if row["status"] == "ok" else row["status"]
-            print(f"[{i}/{len(methods)}] {method}: {done} ({time.perf_counter() - start:.0f} s)", flush=True)
+            print(f"[{i}/{len(jobs)}] {row['method']}: {done} ({time.perf_counter() - start:.0f} s)", flush=True)
+            start = time.perf_counter()
         df = results_table(rows)                       # rewritten after every method: nothing lost on a crash
         _write_results(df, logs, output_dir)
     return df
+
+def run_method(method: str, output_dir: Path, train_args: list[str], in_process: bool = False) -> dict:
+    "Train one method at its default rate into `output_dir` (a subprocess, or this process); its row of results, failed or not."
+    job = {"method": method, "lr": None, "seed": None, "stage": "compare", "train_args": train_args, "run_dir": str(output_dir), "reuse": False}
+    return {k: v for k, v in train_run(job, in_process).items() if k in COLUMNS}
 
 def _write_results(df, logs, output_dir: Path):
     atomic_write(output_dir / "results.csv", lambda tmp: df.to_csv(tmp, index=False))

@@ -95,6 +95,7 @@ def check_sst2_frame(df: pd.DataFrame, source: str) -> pd.DataFrame:
     if bad.any(): raise _row_error(source, bad, df["label"], "SST-2 labels must be 0 or 1")
     return frame
 
+# %% ../nbs/05_data.ipynb #e6840d52
 def is_glue_sst2(frames: dict[str, pd.DataFrame]) -> bool:
     "Whether the checked `validation` frame is GLUE SST-2's validation split, sentence for sentence and label for label."
     import hashlib

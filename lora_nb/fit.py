@@ -21,10 +21,10 @@ from .eval_cls import classification_metrics
 
 # %% auto #0
 __all__ = ['TRAINED_FILE', 'COUNTS_FILE', 'FIT_LR', 'METRICS_SETTINGS', 'trainable_state_dict', 'save_trainable',
-           'frozen_fingerprint', 'hf_model', 'attention_kernel', 'NonFiniteError', 'check_checkpoint', 'predict_logits',
-           'PaddingCounter', 'peak_memory_mb', 'enable_gradient_checkpointing_', 'epochs_to_steps', 'processes',
-           'resolve', 'training_arguments', 'make_trainer', 'train_steps', 'dev_scores', 'label_names_in',
-           'prediction_rows', 'fit']
+           'frozen_fingerprint', 'hf_model', 'attention_kernel', 'NonFiniteError', 'method_optimizer',
+           'check_finite_step', 'check_checkpoint', 'predict_logits', 'PaddingCounter', 'peak_memory_mb',
+           'enable_gradient_checkpointing_', 'epochs_to_steps', 'processes', 'resolve', 'training_arguments',
+           'make_trainer', 'train_steps', 'dev_scores', 'label_names_in', 'prediction_rows', 'fit']
 
 # %% ../nbs/07_fit.ipynb #6438af94
 def trainable_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
@@ -59,6 +59,32 @@ def attention_kernel(model: nn.Module) -> str | None:
 class NonFiniteError(RunError):
     "The loss or a gradient stopped being a finite number."
 
+
+# %% ../nbs/07_fit.ipynb #f16d2c8a
+def method_optimizer(trainer):
+    "The Trainer's optimizer over the model's own parameter groups (`model.optimizer_param_groups(lr)`), each split by weight decay as the Trainer splits; `None` for a model without groups."
+    groups = getattr(trainer.model, "optimizer_param_groups", None)
+    if groups is None: return None
+    cls, kwargs = trainer.get_optimizer_cls_and_kwargs(trainer.args, trainer.model)
+    decay, names = set(trainer.get_decay_parameter_names(trainer.model)), {p: n for n, p in trainer.model.named_parameters()}
+    split = [{**g, "params": ps, "weight_decay": trainer.args.weight_decay if d else 0.0}
+             for g in groups(trainer.args.learning_rate) for d in (True, False)
+             if (ps := [p for p in g["params"] if p.requires_grad and (names[p] in decay) == d])]
+    return cls(split, **kwargs)
+
+def check_finite_step(loss: torch.Tensor, model: nn.Module, step: int):
+    "Raise `NonFiniteError` if step `step`'s loss is not finite, or its gradients' norm is not (finite only if every element is and their squares fit)."
+    if not bool(torch.isfinite(loss).all()):
+        raise NonFiniteError(f"step {step}: the training loss is {loss.item()}; the learning rate (--lr) may be too "
+                             "large, or the model's weights or inputs are not finite. Nothing was written as a result")
+    grads = [p.grad for p in model.parameters() if p.grad is not None]
+    norm = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g, dtype=torch.float32) for g in grads])) \
+        if grads else torch.zeros(())
+    if not bool(torch.isfinite(norm)):
+        what = ("a gradient is not finite" if not bool(torch.stack([torch.isfinite(g).all() for g in grads]).all()) else
+                "every gradient is finite but their norm overflows, so clipping would zero every update")
+        raise NonFiniteError(f"step {step}: {what}; the learning rate (--lr) or scaling (e.g. --alpha) may be too "
+                             "large. Nothing was written as a result")
 
 # %% ../nbs/07_fit.ipynb #e9d2cdb5
 TRAINED_FILE = "trained.safetensors"
@@ -102,15 +128,8 @@ def _checkpointing_trainer():
             return super()._run_epoch(model, epoch, *args, **kwargs)
 
         def create_optimizer(self, model=None):           # a method's own parameter groups (LoRA+: B at a higher rate)
-            groups = getattr(self.model, "optimizer_param_groups", None)
-            if groups is None or self.optimizer is not None: return super().create_optimizer(*([model] if model else []))
-            cls, kwargs = self.get_optimizer_cls_and_kwargs(self.args, self.model)
-            decay, names = set(self.get_decay_parameter_names(self.model)), {p: n for n, p in self.model.named_parameters()}
-            split = [{**g, "params": ps, "weight_decay": self.args.weight_decay if d else 0.0}
-                     for g in groups(self.args.learning_rate) for d in (True, False)
-                     if (ps := [p for p in g["params"] if p.requires_grad and (names[p] in decay) == d])]
-            self.optimizer = cls(split, **kwargs)
-            return self.optimizer
+            if self.optimizer is None: self.optimizer = method_optimizer(self)
+            return self.optimizer or super().create_optimizer(*([model] if model else []))
 
         def _load_best_model(self):                       # our checkpoints hold the trained tensors only
             self._load_from_checkpoint(self.state.best_model_checkpoint)
@@ -118,18 +137,7 @@ def _checkpointing_trainer():
         def training_step(self, model, inputs, num_items_in_batch=None):
             if hasattr(self.data_collator, "count"): self.data_collator.count(inputs)   # what was trained on, not collated
             loss = super().training_step(model, inputs, num_items_in_batch)
-            step = self.state.global_step + 1
-            if not bool(torch.isfinite(loss).all()):
-                raise NonFiniteError(f"step {step}: the training loss is {loss.item()}; the learning rate (--lr) may be too "
-                                     "large, or the model's weights or inputs are not finite. Nothing was written as a result")
-            grads = [p.grad for p in model.parameters() if p.grad is not None]
-            norm = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g, dtype=torch.float32) for g in grads])) \
-                if grads else torch.zeros(())            # finite only if every element is finite and their squares fit
-            if not bool(torch.isfinite(norm)):
-                what = ("a gradient is not finite" if not bool(torch.stack([torch.isfinite(g).all() for g in grads]).all()) else
-                        "every gradient is finite but their norm overflows, so clipping would zero every update")
-                raise NonFiniteError(f"step {step}: {what}; the learning rate (--lr) or scaling (e.g. --alpha) may be too "
-                                     "large. Nothing was written as a result")
+            check_finite_step(loss, model, self.state.global_step + 1)
             return loss
     return CheckpointingTrainer
 

@@ -82,6 +82,7 @@ class Method:
         runner = {k: v for k, v in dict(verbose=verbose, bf16=bf16).items() if k in self.params}
         return self.prepare(model, tokenizer, **hparams, **runner)
 
+# %% ../nbs/11_methods.ipynb #088554de
 METHODS: dict[str, Method] = {}
 
 def register_method(method: Method, replace: bool = False) -> Method:
@@ -153,6 +154,7 @@ def prepare_dora(model: nn.Module, tokenizer=None, *, r: int = 8, alpha: float =
     "DoRA for the runner (notebook 10a): LoRA's preparation with `DoRALinear` layers, whose frozen bases stay in their dtype (the norm needs them)."
     return _inject(model, DoRALinear, loraplus_ratio, r=r, alpha=alpha, dropout=dropout, targets=targets, rslora=rslora, verbose=verbose)
 
+# %% ../nbs/11_methods.ipynb #48601b32
 def check_lora_loaded(model: nn.Module, record: dict) -> str:
     "LoRA's own check before loading saved A and B: the model's `alpha` and rsLoRA setting must be the run's (A and B do not store the scaling they make), and unmerged."
     hp = record.get("hparams", {})
@@ -226,6 +228,7 @@ def prepare_ia3(model: nn.Module, tokenizer=None, *, ia3_targets: list[str] | No
     inject_ia3(model, ia3_targets, ia3_feedforward, verbose)
     return model
 
+# %% ../nbs/11_methods.ipynb #81e53373
 @dataclass
 class AdapterConfig:
     "Adapter tuning's hyperparameters (notebook 09)."

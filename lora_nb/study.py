@@ -10,13 +10,12 @@ import pandas as pd
 from .methods import METHODS, import_plugins, _positive
 from .rundir import (atomic_write, write_json, run_lock, last_checkpoint, check_stop, RunError, Interrupted, METRICS_FILE,
                             WORK_DIR, CHECKPOINTS_DIR)
-from .compare import train_in_subprocess
+from .compare import ROW, run_name, train_run, EXECUTORS, run_local, run_ray, execute   # one run, and the executors
 from .eval_cls import CLIParser
 
 # %% auto #0
-__all__ = ['ROW', 'EXECUTORS', 'parse_variants', 'method_args', 'check_methods', 'default_grid', 'parse_grids', 'run_name',
-           'train_run', 'run_local', 'run_ray', 'execute', 'select_lrs', 'widen', 'summarize', 'summary_markdown',
-           'plot_summary', 'plot_lr_grid', 'check_train_args', 'study', 'build_parser', 'main']
+__all__ = ['parse_variants', 'method_args', 'check_methods', 'default_grid', 'parse_grids', 'select_lrs', 'widen', 'summarize',
+           'summary_markdown', 'plot_summary', 'plot_lr_grid', 'check_train_args', 'study', 'build_parser', 'main']
 
 # %% ../nbs/19_study.ipynb #76cddc0d
 _PER_RUN = ("--method", "--output_dir", "--lr", "--seed", "--dev_size")     # flags the study sets for each run
@@ -66,61 +65,6 @@ def parse_grids(specs: list[str] | None, methods: list[str], variants: dict | No
         if not all(0 < v < float("inf") for v in lrs): raise ValueError(f"--lrs {spec!r}: learning rates must be finite and above 0")
         grids[method] = sorted(set(lrs))
     return {m: grids.get(m) or default_grid(m, variants) for m in methods}
-
-# %% ../nbs/19_study.ipynb #e15b52a0
-ROW = ["method", "lr", "seed", "stage", "status", "dev_accuracy", "dev_f1", "accuracy", "f1", "train_seconds",
-       "seconds_per_step", "peak_memory_mb", "trainable_params", "total_params", "cached", "run_dir"]
-
-def run_name(method: str, lr: float, seed: int) -> str:
-    "The folder name of one run: `lora-lr0.0005-seed42`."
-    return f"{method}-lr{lr:g}-seed{seed}"
-
-def _row(job: dict, metrics: dict | None, status: str, cached: bool = False) -> dict:
-    keep = {k: metrics.get(k) for k in ROW if metrics and k in metrics and k not in ("lr", "seed")}
-    return {**{k: None for k in ROW}, **keep, "method": job["method"], "lr": job["lr"], "seed": job["seed"],
-            "stage": job["stage"], "status": status, "cached": cached, "run_dir": job["run_dir"]}
-
-def train_run(job: dict, in_process: bool = False) -> dict:
-    "Train `job` (method, lr, seed, stage, run_dir, train_args) in a `lora_nb.train` subprocess (or this process), or read its finished run; a row."
-    run_dir = Path(job["run_dir"])
-    if (run_dir / METRICS_FILE).is_file():
-        return _row(job, json.loads((run_dir / METRICS_FILE).read_text()), "ok", cached=True)
-    args = [*job.get("method_args", ["--method", job["method"]]), "--lr", str(job["lr"]), "--seed", str(job["seed"]), *job["train_args"]]
-    if last_checkpoint(run_dir / WORK_DIR / CHECKPOINTS_DIR): args.append("--resume")   # an interrupted run continues
-    metrics, status = train_in_subprocess(run_dir, args, in_process)
-    return _row(job, metrics, status)
-
-# %% ../nbs/19_study.ipynb #b895a490
-EXECUTORS = ("local", "inprocess", "ray")
-
-def run_local(jobs: list[dict], in_process: bool = False):
-    "Run `jobs` one after another in subprocesses of this machine (or in this process); yield each row as it finishes."
-    for job in jobs:
-        check_stop("between two runs", "finished runs are kept")
-        yield train_run(job, in_process)
-
-def run_ray(jobs: list[dict], address: str | None = None, cpus_per_run: float = 1, gpus_per_run: float = 0):
-    "Run `jobs` as Ray tasks (on the cluster at `address`, else a local Ray); yield each row as it finishes."
-    try: import ray
-    except ImportError: raise ValueError("--executor ray needs Ray: pip install 'lora_nb[ray]'") from None
-    started = not ray.is_initialized()
-    if started:
-        env = {"env_vars": {k: v for k, v in os.environ.items() if k in ("HF_HUB_OFFLINE", "HF_HOME", "OMP_NUM_THREADS", "PYTHONPATH")}}
-        ray.init(address=address, runtime_env=env, include_dashboard=False, log_to_driver=False,
-                 **({} if address else {"num_cpus": max(os.cpu_count() or 1, cpus_per_run)}))
-    try:
-        task = ray.remote(num_cpus=cpus_per_run, num_gpus=gpus_per_run, max_retries=0)(train_run)
-        pending = [task.remote(job) for job in jobs]
-        while pending:
-            done, pending = ray.wait(pending, num_returns=1)
-            yield ray.get(done[0])
-    finally:
-        if started: ray.shutdown()
-
-def execute(jobs: list[dict], executor: str = "local", **options):
-    "Rows of `jobs` from the chosen executor, as they finish."
-    if executor not in EXECUTORS: raise ValueError(f"--executor {executor!r}: choose one of {EXECUTORS}")
-    return run_ray(jobs, **options) if executor == "ray" else run_local(jobs, in_process=executor == "inprocess")
 
 # %% ../nbs/19_study.ipynb #5ee691cc
 def select_lrs(runs: pd.DataFrame, seeds) -> dict[str, float]:
@@ -233,6 +177,7 @@ def check_train_args(methods: list[str], train_args: list[str], variants: dict |
         except SystemExit:
             raise ValueError(f"the flags passed to every run: {said.getvalue().strip().removeprefix('error: ')}") from None
 
+# %% ../nbs/19_study.ipynb #fbc1efb2
 def study(methods=None, lrs: dict[str, list[float]] | None = None, seeds=(42, 1, 2), dev_size: int = 872,
           output_dir="runs/study", max_steps: int = 800, batch_size: int = 16, extra_args: list[str] | None = None,
           executor: str = "local", verbose: bool = True, max_widen: int = 2, variants: dict[str, list[str]] | None = None,

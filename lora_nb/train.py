@@ -95,6 +95,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.settings, args.prog = given, p.prog
     return args
 
+# %% ../nbs/12_train.ipynb #914bbb51
 def report_error(e: BaseException, argv: list[str]) -> int:
     "Print `e` as the one line `error: ...` (the traceback too with --debug or LORA_NB_DEBUG=1); the exit status it means."
     if "--debug" in argv or os.environ.get("LORA_NB_DEBUG"): traceback.print_exc()
