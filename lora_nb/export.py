@@ -93,7 +93,8 @@ def export_merged(run_dir, output_dir, model: str | None = None) -> Path:
         method = read_run(run_dir)["method"]
         raise RunError(f"this {method} run cannot become a plain 🤗 Transformers model: it adds layers Transformers does "
                        f"not have ({', '.join(foreign)}). Use it with lora_nb instead: lora_nb_predict --run_dir "
-                       f"{run_dir} (or load_run in Python); LoRA and full fine-tuning runs export to a plain model")
+                       f"{run_dir} (or load_run in Python); runs of the methods that merge "
+                       f"({', '.join(n for n, m in METHODS.items() if m.merge is not None)}) and of full fine-tuning export to a plain model")
     for p in net.parameters(): p.requires_grad_(True)      # as from_pretrained gives it: nothing frozen
     with new_folder(output_dir) as tmp:
         net.save_pretrained(tmp)

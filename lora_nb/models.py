@@ -102,5 +102,6 @@ def check_model(config: RunConfig) -> None:
     added = method.added_positions(config.hparams) if method and method.added_positions else 0
     if positions and config.data.max_length + added > positions:
         raise ValueError(f"--max_length {config.data.max_length} plus the {added} positions that --method {config.method} "
-                         f"puts before each sentence is longer than the model's {positions} positions; pass --max_length "
-                         f"{positions - added} or less")
+                         f"puts before each sentence is longer than the model's {positions} positions; "
+                         + (f"pass --max_length {positions - added} or less" if added < positions else
+                            f"those {added} alone fill them: put fewer before each sentence (e.g. --num_virtual_tokens)"))
