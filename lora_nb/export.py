@@ -11,12 +11,11 @@ import torch
 from torch import nn
 from .data import LoadError, DataError, load_tokenizer
 from .eval_cls import CLIParser
-from .families import family_of, head_names, linear_layer_names, matches
+from .families import head_names, linear_layer_names
 from .rundir import RunError, save_tensors, _umask, METRICS_FILE, card_facts, check_stop
 from .fit import trainable_state_dict
 from .inject import inject_lora, lora_layers, merge_lora_
 from .layers import LoRALinear
-from .fast import FastLoRALinear
 from .dora import DoRALinear
 from .methods import import_plugins, get_method, unwrap_lora_, METHODS
 from .runs import load_run, read_run, _fits
