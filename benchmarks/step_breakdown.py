@@ -8,11 +8,14 @@ alternating (see step_breakdown.txt).
   backward), on tensors of the step's shapes: the floor no change to the rest can go below;
 - "no FastDropout": LoRA's and the model's FastDropout layers at p = 0: what their random masks cost (attention
   dropout stays: at p = 0 sdpa would switch kernels);
+- "torch's generator": the same step with the masks' 64-bit draws from torch's own generator (`torch.randint`, what
+  FastDropout used before issue 27) instead of numpy's SFC64: what the faster generator saves;
 - "GELU -> ReLU": the MLP activation replaced by the cheapest one: what GELU and its gradient cost beyond it.
 The last two change what is computed; they are measurements, not options.
 """
 import statistics, time
 import torch
+import lora_nb.fast
 from transformers import GPT2Config, GPT2ForSequenceClassification
 from transformers.utils import logging as hf_logging
 from lora_nb.families import faster_config_
@@ -38,19 +41,27 @@ def build(bf16, dropout=True, gelu=True, attn="sdpa"):
         for blk in m.transformer.h: blk.mlp.act = torch.nn.ReLU()
     return m.train(), torch.optim.AdamW([p for p in m.parameters() if p.requires_grad], lr=1e-4)
 
+def torch_lanes(n: int) -> torch.Tensor:
+    "FastDropout's lanes before issue 27: `n` int16 lanes, four per 64-bit draw of torch's generator (mt19937)."
+    return torch.randint(-2**63, 2**63 - 1, ((n + 3) // 4,), dtype=torch.int64).view(torch.int16)[:n]
+
 def batch(n, T, seed):
     "An unpadded batch of `n` random sentences of `T` tokens, with labels."
     g = torch.Generator().manual_seed(seed)
     return dict(input_ids=torch.randint(0, 50000, (n, T), generator=g), attention_mask=torch.ones(n, T, dtype=torch.long),
                 labels=torch.randint(0, 2, (n,), generator=g))
 
-def step_seconds(model, opt, bf16):
-    "Seconds per training step (forward, backward, AdamW) over the batches of `LENGTHS`."
-    model.train(); t = time.perf_counter()
-    for i, T in enumerate(LENGTHS):
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16): loss = model(**batch(B, T, i)).loss
-        loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
-    return (time.perf_counter() - t) / len(LENGTHS)
+def step_seconds(model, opt, bf16, lanes=None):
+    "Seconds per training step (forward, backward, AdamW) over the batches of `LENGTHS`; `lanes`: FastDropout's draws instead."
+    model.train(); saved = lora_nb.fast.random_lanes
+    if lanes is not None: lora_nb.fast.random_lanes = lanes
+    try:
+        t = time.perf_counter()
+        for i, T in enumerate(LENGTHS):
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16): loss = model(**batch(B, T, i)).loss
+            loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
+        return (time.perf_counter() - t) / len(LENGTHS)
+    finally: lora_nb.fast.random_lanes = saved
 
 def matmuls_seconds(matmuls) -> float:
     "Seconds per step of the frozen matmuls alone: `matmuls` holds one `bench.frozen_matmuls` callable per batch length."
@@ -62,21 +73,24 @@ def main():
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; GPT-2-small shape + lora_nb LoRA (r=8, dropout 0.05, "
           f"all four targets), FastDropout; batches of {B} x T, T in {LENGTHS} (mean {sum(LENGTHS) / len(LENGTHS):.1f}); "
           f"seconds per step, median of {REPS} alternating repetitions\n")
-    print("| precision | whole step | base matmuls alone | no FastDropout | GELU -> ReLU | matmuls' share | masks' share | GELU's share |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| precision | whole step | torch's generator | base matmuls alone | no FastDropout | GELU -> ReLU | matmuls' share | "
+          "masks' share | GELU's share | step vs torch's generator |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for bf16 in (False, True):
-        models = {"whole": build(bf16), "no dropout": build(bf16, dropout=False), "no gelu": build(bf16, gelu=False)}
+        models = {"whole": build(bf16), "torch masks": build(bf16), "no dropout": build(bf16, dropout=False),
+                  "no gelu": build(bf16, gelu=False)}
+        lanes = {"torch masks": torch_lanes}
         # the frozen layers' forward x @ W + b and backward dy @ W.T at each batch length, inputs made beforehand
         matmuls = [frozen_matmuls(torch.bfloat16 if bf16 else torch.float32, B * T)[0] for T in LENGTHS]
-        for m, o in models.values(): step_seconds(m, o, bf16)                 # warm up
+        for k, (m, o) in models.items(): step_seconds(m, o, bf16, lanes.get(k))   # warm up
         matmuls_seconds(matmuls)
         res = {k: [] for k in [*models, "matmuls"]}
         for rep in range(REPS):
             for k in (list(res) if rep % 2 == 0 else list(res)[::-1]):
-                res[k].append(matmuls_seconds(matmuls) if k == "matmuls" else step_seconds(*models[k], bf16))
-        w, mm, nd, ng = (statistics.median(res[k]) for k in ("whole", "matmuls", "no dropout", "no gelu"))
-        print(f"| {'bf16' if bf16 else 'fp32'} | {w:.3f} | {mm:.3f} | {nd:.3f} | {ng:.3f} | {mm / w:.0%} | {(w - nd) / w:.0%} | "
-              f"{(w - ng) / w:.0%} |", flush=True)
+                res[k].append(matmuls_seconds(matmuls) if k == "matmuls" else step_seconds(*models[k], bf16, lanes.get(k)))
+        w, tm, mm, nd, ng = (statistics.median(res[k]) for k in ("whole", "torch masks", "matmuls", "no dropout", "no gelu"))
+        print(f"| {'bf16' if bf16 else 'fp32'} | {w:.3f} | {tm:.3f} | {mm:.3f} | {nd:.3f} | {ng:.3f} | {mm / w:.0%} | "
+              f"{(w - nd) / w:.0%} | {(w - ng) / w:.0%} | {w / tm:.2f}x |", flush=True)
 
 if __name__ == "__main__":
     main()

@@ -4,13 +4,14 @@
 
 # %% ../nbs/02_fast_lora.ipynb #84f2827a
 from __future__ import annotations
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 from .layers import LoRALinear
 
 # %% auto #0
-__all__ = ['FastDropout', 'FastLoRALinear', 'use_fast_dropout_']
+__all__ = ['random_lanes', 'FastDropout', 'FastLoRALinear', 'use_fast_dropout_']
 
 # %% ../nbs/02_fast_lora.ipynb #a45c462d
 class _KeepMask(torch.autograd.Function):
@@ -27,8 +28,13 @@ class _KeepMask(torch.autograd.Function):
         g = grad * keep
         return (g if ctx.gain == 1 else g.mul_(ctx.gain)), None, None
 
+def random_lanes(n: int) -> torch.Tensor:
+    "`n` uniform int16 numbers, four per 64-bit draw of numpy's SFC64, seeded by one number from torch's default generator."
+    seed = int(torch.randint(2**63 - 1, (), dtype=torch.int64))   # torch's generator decides: --seed, checkpoints, resume
+    return torch.from_numpy(np.random.SFC64(seed).random_raw((n + 3) // 4).view(np.int16)[:n])
+
 class FastDropout(nn.Module):
-    "`nn.Dropout` with cheaper CPU masks (one 64-bit draw per four elements); plain `F.dropout` on GPUs."
+    "`nn.Dropout` with cheaper CPU masks (one 64-bit SFC64 draw per four elements); plain `F.dropout` on GPUs."
     def __init__(self, p: float):
         super().__init__()
         if not (isinstance(p, (int, float)) and 0 <= p < 1): raise ValueError(f"p must be in [0, 1), got p={p!r}")
@@ -37,8 +43,7 @@ class FastDropout(nn.Module):
 
     def mask(self, x: torch.Tensor) -> torch.Tensor:
         "A fresh keep mask shaped like `x`: 1 (keep) or 0 (drop), in uint8."
-        lanes = torch.randint(-2**63, 2**63 - 1, ((x.numel() + 3) // 4,), dtype=torch.int64).view(torch.int16)
-        return torch.ge(lanes[: x.numel()].view(x.shape), self.threshold, out=torch.empty(x.shape, dtype=torch.uint8))
+        return torch.ge(random_lanes(x.numel()).view(x.shape), self.threshold, out=torch.empty(x.shape, dtype=torch.uint8))
 
     def drop(self, x: torch.Tensor) -> tuple[torch.Tensor, float]:
         "`x` with the dropped elements zeroed, and the factor `1/(1-p)` still owed to the kept ones."
