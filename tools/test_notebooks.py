@@ -2,14 +2,13 @@
 
     python tools/test_notebooks.py --skip_re "^(06_eval|20_distributed)\\.ipynb$" --first 19_study 15_robustness
 
-`nbdev_test` starts the notebooks in name order, so a slow notebook late in that order (19_study: a third of the
-tests' time) ran alone at the end while the other worker sat idle. Here the notebooks named by `--first` start
-first, in that order, then the rest in name order: the longest-first rule that keeps both workers busy. Each
-notebook runs through nbdev's own `test_nb`, with the `tst_flags` of settings.ini skipped (so `#| slow` cells are
+`nbdev_test` starts the notebooks in name order, so a slow notebook late in that order (19_study, the slowest of
+all) ran alone at the end while the other worker sat idle. Here the notebooks named by `--first` start first, in
+that order, then the rest in name order: the longest-first rule that keeps the workers busy. Each notebook runs through nbdev's own `test_nb`, with the `tst_flags` of settings.ini skipped (so `#| slow` cells are
 not run). Prints "NAME.ipynb: N secs" per notebook, slowest first, as `nbdev_test --timing` does; exits 1 if any
 notebook fails.
 """
-import argparse, re, sys
+import argparse, os, re, sys
 from fastcore.parallel import parallel
 from fastcore.xtras import working_directory
 from nbdev.config import get_config
@@ -20,7 +19,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--skip_re", default=None, help="skip notebooks whose file name matches (files starting with _ or . always are)")
     p.add_argument("--first", nargs="*", default=[], metavar="NOTEBOOK", help="notebook names (no .ipynb) to start first, in order")
-    p.add_argument("--n_workers", type=int, default=2)
+    p.add_argument("--n_workers", type=int, default=min(os.cpu_count() or 1, 8), help="parallel notebooks (default: the cores, at most 8, as nbdev_test)")
     args = p.parse_args(argv)
     cfg = get_config()
     files = [f for f in sorted(cfg.nbs_path.glob("*.ipynb"))
