@@ -13,7 +13,7 @@ from .data import LoadError, DataError, load_tokenizer
 from .eval_cls import CLIParser
 from .families import head_names, linear_layer_names
 from .rundir import RunError, save_tensors, _umask, METRICS_FILE, card_facts, check_stop
-from .fit import trainable_state_dict
+from .fit import trainable_state_dict, hf_model
 from .inject import inject_lora, lora_layers, merge_lora_
 from .layers import LoRALinear
 from .dora import DoRALinear
@@ -60,6 +60,13 @@ def model_card(run_dir, kind: str, base: str) -> str:
             'model = AutoPeftModelForSequenceClassification.from_pretrained(\n    "THIS_FOLDER", '
             f'id2label={dict(enumerate(run["label_names"]))!r},\n    label2id={ {n: i for i, n in enumerate(run["label_names"])}!r})\n'
             'tokenizer = AutoTokenizer.from_pretrained("THIS_FOLDER")')
+    method = get_method(run["method"])
+    what = ("the run's weights in a plain 🤗 Transformers model (its method's layers merged into them, if it adds any)" if kind == "merged"
+            else f"an HF PEFT {method.peft_type or ''} adapter, with the classification head")
+    if kind == "peft" and method.peft_type == "PREFIX_TUNING":
+        what += (". PEFT 0.21's own forward refuses prefix tuning on 🤗 Transformers 5 models (it passes `past_key_values`, "
+                 "which they renamed): the adapter loads, its cache is `model.get_prompt(batch_size)`, and "
+                 f"`lora_nb_predict --run_dir {run_dir}` predicts with the run")
     return f"""---
 base_model: {base}
 library_name: {"transformers" if kind == "merged" else "peft"}
@@ -68,7 +75,7 @@ tags: [lora_nb, {run["method"]}]
 ---
 # {run["method"]} fine-tune of {base}
 
-Exported by [lora_nb](https://github.com/lora-nb/lora_nb) ({"LoRA merged into the base weights: a plain 🤗 Transformers model" if kind == "merged" else "an HF PEFT LoRA adapter, with the classification head"}).
+Exported by [lora_nb](https://github.com/lora-nb/lora_nb) ({what}).
 
 {card_facts(run, m)}
 ```python
@@ -103,6 +110,7 @@ def export_merged(run_dir, output_dir, model: str | None = None) -> Path:
 
 # %% ../nbs/18_export.ipynb #b0afc4f2
 _PREFIX = "base_model.model."
+_PROMPT_LEARNING = ("PREFIX_TUNING", "PROMPT_TUNING", "P_TUNING")   # PEFT wraps no layer: its tensors keep their names, the model is `base_model`
 
 def peft_adapter(run_dir, model: str | None = None) -> tuple[dict, dict[str, torch.Tensor]]:
     "`(adapter_config, tensors)`: the run as HF PEFT stores an adapter for sequence classification; the method's `to_peft` gives its own part, the head is added as a module to save."
@@ -115,15 +123,18 @@ def peft_adapter(run_dir, model: str | None = None) -> tuple[dict, dict[str, tor
     net, _ = load_run(run_dir, model, bf16=False)
     try: config, tensors = method.to_peft(net, run)
     except ValueError as e: raise RunError(f"{run_dir}: {e}") from None
-    heads = head_names(net)
+    body = hf_model(net)                                  # the 🤗 model (prefix tuning wraps it)
+    heads = head_names(body)
     config = {**config, "task_type": "SEQ_CLS", "modules_to_save": heads,
               "base_model_name_or_path": str(model or run["model"]), "inference_mode": True}
-    tensors = {_PREFIX + k: v for k, v in tensors.items()}
-    tensors |= {_PREFIX + k: v.detach().contiguous() for k, v in net.state_dict().items() if k.split(".")[0] in heads}
+    prompt_learning = config["peft_type"] in _PROMPT_LEARNING
+    tensors = {k if prompt_learning else _PREFIX + k: v for k, v in tensors.items()}
+    where = "base_model." if prompt_learning else _PREFIX
+    tensors |= {where + k: v.detach().contiguous() for k, v in body.state_dict().items() if k.split(".")[0] in heads}
     return config, tensors
 
 def export_peft(run_dir, output_dir, model: str | None = None) -> Path:
-    "Write a run (LoRA, DoRA, IA³) as an HF PEFT adapter folder, for `PeftModel.from_pretrained(base, output_dir)`."
+    "Write a run (LoRA, DoRA, IA³, prefix tuning) as an HF PEFT adapter folder, for `PeftModel.from_pretrained(base, output_dir)`."
     config, tensors = peft_adapter(run_dir, model)
     with new_folder(output_dir) as tmp:
         (tmp / "adapter_config.json").write_text(json.dumps(config, indent=2) + "\n")
@@ -188,7 +199,7 @@ def _export(argv: list[str]):
     p = CLIParser(prog="python -m lora_nb.export", description="Export a trained run for use without lora_nb.")
     p.add_argument("--run_dir", required=True, help="the finished run's folder (holds run.json and adapter.safetensors)")
     p.add_argument("--format", required=True, choices=list(FORMATS),
-                   help="merged: a plain 🤗 Transformers model folder (LoRA, full); peft: an HF PEFT LoRA adapter folder")
+                   help="merged: a plain 🤗 Transformers model folder (methods that merge, or add no layer); peft: an HF PEFT adapter folder (LoRA, DoRA, IA³, prefix tuning)")
     p.add_argument("--output_dir", required=True, help="a new (or empty) folder to write")
     p.add_argument("--model", default=None, help="where the run's base model is now, if it moved (default: the run's)")
     p.add_argument("--plugin", action="append", default=[], metavar="MODULE", help="import MODULE first (a run of a plugin's method)")

@@ -442,5 +442,4 @@ def fit(model: nn.Module, tokenizer, data=None, config: RunConfig | None = None,
     if verbose:
         print(f"validation accuracy {metrics['accuracy']:.4f}  f1 {metrics['f1']:.4f}  "
               f"({train_seconds / t.max_steps:.3f} s/step, {trainable:,} trainable params) -> {folder.dir}/")
-        print(folder.next_steps())
     return metrics

@@ -18,7 +18,7 @@ from .full import prepare_full_finetune
 from .adapters import prepare_adapters
 from .prompt import prepare_prompt_tuning
 from .ia3 import inject_ia3, merge_ia3_, ia3_to_peft
-from .prefix import prepare_prefix_tuning
+from .prefix import prepare_prefix_tuning, prefix_to_peft
 from .families import family_of, linear_layer_names, matches
 
 # %% auto #0
@@ -75,6 +75,11 @@ class Method:
     def check_weights(self, model: nn.Module, record: dict) -> str:
         "What is wrong with loading a run's tensors (recorded as `record`) into `model`, prepared by this method; `''` if nothing."
         return self.check_loaded(model, record) if self.check_loaded is not None else ""
+
+    def export_format(self, model: nn.Module) -> str | None:
+        "The `lora_nb_export --format` a run of this method on `model` (prepared) can take: a plain model where it merges or adds no layer of lora_nb's, else its PEFT form, else none."
+        if self.merge is not None or not any(type(m).__module__.startswith("lora_nb.") for m in model.modules()): return "merged"
+        return "peft" if self.to_peft is not None else None
 
     def apply(self, model: nn.Module, tokenizer=None, *, verbose: bool = True, bf16: bool = False, **hparams) -> nn.Module:
         "Check `hparams`, then `prepare` the model (passing `verbose` and `bf16` where `prepare` takes them)."
@@ -272,5 +277,6 @@ for _m in [Method("lora", prepare_lora, 5e-4, None, "low-rank updates of the pro
            Method("prompt", prepare_prompt_tuning, 3e-2, None, "a trainable soft prompt (Lester et al., 2021)", PromptConfig,
                   added_positions=lambda hparams: hparams["num_virtual_tokens"]),
            Method("prefix", prepare_prefix_tuning, 1e-2, None, "trained keys and values at every layer (Li & Liang, 2021; "
-                  "P-tuning v2)", PrefixConfig, added_positions=lambda hparams: hparams["num_virtual_tokens"])]:
+                  "P-tuning v2)", PrefixConfig, peft_type="PREFIX_TUNING", added_positions=lambda hparams: hparams["num_virtual_tokens"],
+                  to_peft=prefix_to_peft)]:
     register_method(_m, replace=True)

@@ -12,7 +12,7 @@ from .inject import freeze_all_but_, format_parameter_count
 from .prompt import prompt_init_ids
 
 # %% auto #0
-__all__ = ['cache_arg', 'prefix_cache', 'kv_shape', 'PrefixTuningClassifier', 'prepare_prefix_tuning']
+__all__ = ['cache_arg', 'prefix_cache', 'kv_shape', 'PrefixTuningClassifier', 'prefix_to_peft', 'prepare_prefix_tuning']
 
 # %% ../nbs/10c_prefix.ipynb #b0204cc0
 def cache_arg(model: nn.Module) -> str:
@@ -92,6 +92,15 @@ class PrefixTuningClassifier(nn.Module):
         mask = torch.ones_like(input_ids) if attention_mask is None else attention_mask
         mask = torch.cat([mask.new_ones(B, self.num_virtual_tokens), mask], 1)       # the prefix is never padding
         return self.model(input_ids=input_ids, attention_mask=mask, labels=labels, **{self.cache_arg: cache}, **kwargs)
+
+# %% ../nbs/10c_prefix.ipynb #ad01e828
+def prefix_to_peft(model: nn.Module, run: dict | None = None) -> tuple[dict, dict[str, torch.Tensor]]:
+    "A prefix-tuning model's HF PEFT adapter: its `adapter_config` entries and its one tensor, the prefix matrix (the MLP's output, if trained through one)."
+    if not isinstance(model, PrefixTuningClassifier): raise ValueError("the model is not wrapped for prefix tuning")
+    config = {"peft_type": "PREFIX_TUNING", "num_virtual_tokens": model.num_virtual_tokens, "num_layers": model.layers,
+              "token_dim": model.kv_heads * model.head_dim, "num_attention_heads": model.kv_heads,
+              "num_transformer_submodules": 1, "prefix_projection": False}
+    with torch.no_grad(): return config, {"prompt_embeddings": model.flat_prefix().detach().float().contiguous()}
 
 # %% ../nbs/10c_prefix.ipynb #53b9f64e
 def prepare_prefix_tuning(model: nn.Module, tokenizer=None, *, num_virtual_tokens: int = 20, prefix_projection: bool = False,

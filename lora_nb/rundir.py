@@ -13,7 +13,8 @@ __all__ = ['PREDS_FILE', 'LABELS_FILE', 'PREDICTIONS_FILE', 'CARD_FILE', 'METRIC
            'RESULT_FILES', 'WORK_DIR', 'CHECKPOINTS_DIR', 'LOCK_FILE', 'PREVIOUS_DIR', 'CHECKPOINT_FILES', 'RunError',
            'Interrupted', 'StopNow', 'atomic_write', 'check_writable', 'write_json', 'save_tensors', 'check_output_dir',
            'is_locked', 'run_lock', 'stop_requested', 'stop_on_signals', 'decided', 'request_stop', 'check_stop',
-           'publishing', 'last_checkpoint', 'publish', 'recover', 'check_resume', 'card_facts', 'run_card', 'RunFolder']
+           'publishing', 'last_checkpoint', 'publish', 'recover', 'check_resume', 'card_facts', 'run_card', 'RunFolder',
+           'next_steps']
 
 # %% ../nbs/06b_rundir.ipynb #c4afe1aa
 PREDS_FILE, LABELS_FILE = "sst2_val_preds.json", "sst2_val_labels.json"   # the names the seed's commands use
@@ -340,8 +341,10 @@ class RunFolder:
         atomic_write(self.work / CARD_FILE, lambda tmp: Path(tmp).write_text(run_card(record, metrics, self.dir)))
         publish(self.work, self.dir)
 
-    def next_steps(self) -> str:
-        "What to do with the finished run: score it, classify sentences with it, export it."
-        d = str(self.dir)
-        return (f"next: lora_nb_eval --preds {d}/{PREDS_FILE} --labels {d}/{LABELS_FILE} | lora_nb_predict --run_dir {d} "
-                f"\"a sentence\" | lora_nb_export --run_dir {d} --output_dir {d}-export | the run's card: {d}/{CARD_FILE}")
+# %% ../nbs/06b_rundir.ipynb #6d766590
+def next_steps(run_dir, export: str | None = None) -> str:
+    "The line a finished run in `run_dir` ends with: the commands that use it; `export` is the `lora_nb_export --format` its method can take, if any."
+    d = str(run_dir)
+    steps = [f"next: lora_nb_eval --preds {d}/{PREDS_FILE} --labels {d}/{LABELS_FILE}", f"lora_nb_predict --run_dir {d} \"a sentence\""]
+    if export: steps.append(f"lora_nb_export --run_dir {d} --format {export} --output_dir {d}-{export}")
+    return " | ".join([*steps, f"the run's card: {d}/{CARD_FILE}"])

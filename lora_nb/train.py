@@ -8,7 +8,7 @@ import argparse, os, signal, sys, threading, traceback
 from dataclasses import replace
 from pathlib import Path
 from .config import RunConfig, GROUPS, add_config_args
-from .rundir import RunError, check_output_dir, stop_on_signals, check_stop, decided
+from .rundir import RunError, check_output_dir, stop_on_signals, check_stop, decided, next_steps
 from .data import LoadError, DataError
 from .models import load_classifier, prepare_model, model_positions, check_model, offline_if_unreachable, _is_local
 from .fit import fit, processes   # `from lora_nb.train import fit` works too
@@ -45,7 +45,9 @@ def run(config: RunConfig, verbose: bool | int = True) -> dict:
                                        attn_implementation=config.model.attn_implementation, **config.hparams)
         check_stop("while loading the model")
         if config.train.lr is None: config = replace(config, train=replace(config.train, lr=get_method(config.method).default_lr))
-        return fit(net, tokenizer, data, config, verbose=verbose)
+        metrics = fit(net, tokenizer, data, config, verbose=verbose)
+    if verbose: print(next_steps(config.train.output_dir, get_method(config.method).export_format(net)))
+    return metrics
 
 def train(method: str = "lora", model: str = "gpt2", data_dir=None, output_dir="runs", *, verbose: bool = True,
           **settings) -> dict:
