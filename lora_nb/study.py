@@ -6,6 +6,7 @@
 from __future__ import annotations
 import json, os, re, shlex, subprocess, sys, time
 from pathlib import Path
+import numpy as np
 import pandas as pd
 from .methods import METHODS, import_plugins, _positive
 from .rundir import (atomic_write, write_json, run_lock, last_checkpoint, check_stop, RunError, Interrupted, METRICS_FILE,
@@ -15,7 +16,8 @@ from .eval_cls import CLIParser
 
 # %% auto #0
 __all__ = ['parse_variants', 'method_args', 'check_methods', 'default_grid', 'parse_grids', 'select_lrs', 'widen', 'summarize',
-           'summary_markdown', 'plot_summary', 'plot_lr_grid', 'check_train_args', 'study', 'build_parser', 'main']
+           'summary_markdown', 'label_columns', 'plot_summary', 'plot_lr_grid', 'check_train_args', 'study',
+           'build_parser', 'main']
 
 # %% ../nbs/19_study.ipynb #76cddc0d
 _PER_RUN = ("--method", "--output_dir", "--lr", "--seed", "--dev_size")     # flags the study sets for each run
@@ -113,6 +115,26 @@ def summary_markdown(summary: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 # %% ../nbs/19_study.ipynb #52b093e5
+def label_columns(x, y, gap: float, log_x: bool = True, near: float = 0.15) -> list[tuple[float, float, bool]]:
+    "Where to write each point's label: `(x, y, moved)`. Points within `near` of their neighbours along x (decades on a log axis, else fractions of the range) share a column of labels on their left, `gap` apart and centred on the points, joined to them by a line (`moved`); a point alone has its label on its right."
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    u = np.log10(x) if log_x else (x - x.min()) / max(np.ptp(x), 1e-12)
+    order, groups = np.argsort(u, kind="stable"), []
+    for i in order:
+        if groups and u[i] - u[groups[-1][-1]] <= near: groups[-1].append(i)
+        else: groups.append([i])
+    out = [None] * len(x)
+    for g in groups:
+        if len(g) == 1:
+            out[g[0]] = (x[g[0]] * 10 ** 0.05 if log_x else x[g[0]] + 0.015 * max(np.ptp(x), 1e-12), float(y[g[0]]), False); continue
+        left = x[g].min() / 10 ** 0.08 if log_x else x[g].min() - 0.04 * max(np.ptp(x), 1e-12)
+        g = sorted(g, key=lambda i: -y[i])
+        h = [y[g[0]]]
+        for i in g[1:]: h.append(min(y[i], h[-1] - gap))
+        h = np.array(h) + (y[g].mean() - np.mean(h))      # the column centred on its points
+        for i, hi in zip(g, h): out[i] = (left, float(hi), True)
+    return out
+
 def plot_summary(summary: pd.DataFrame, x: str, xlabel: str, path, log_x: bool = True):
     "Mean validation accuracy ± std against column `x` of `summary`, one labelled point per method; returns the `Figure`."
     from matplotlib.figure import Figure
@@ -120,9 +142,14 @@ def plot_summary(summary: pd.DataFrame, x: str, xlabel: str, path, log_x: bool =
     fig = Figure(figsize=(6.5, 4.2)); ax = fig.subplots()
     xerr = ok[x.replace("_mean", "_std")].fillna(0) if x.endswith("_mean") else None
     ax.errorbar(ok[x], ok.accuracy_mean, yerr=ok.accuracy_std.fillna(0), xerr=xerr, fmt="o", capsize=4, zorder=3)
-    for _, r in ok.iterrows():
-        ax.annotate(f"{r.method}\n{r.accuracy_mean:.3f}", (r[x], r.accuracy_mean), textcoords="offset points", xytext=(8, -4), fontsize=9)
     if log_x: ax.set_xscale("log")
+    lo, hi = ax.get_ylim(); gap = 0.06 * (hi - lo)          # one line of 9-point text, in accuracy units
+    columns = label_columns(ok[x], ok.accuracy_mean, gap, log_x)
+    for (_, r), (lx, ly, moved) in zip(ok.iterrows(), columns):
+        ax.annotate(f"{r.method} {r.accuracy_mean:.3f}" if moved else f"{r.method}\n{r.accuracy_mean:.3f}", (r[x], r.accuracy_mean),
+                    xytext=(lx, ly), textcoords="data", va="center", ha="right" if moved else "left", fontsize=9,
+                    arrowprops=dict(arrowstyle="-", lw=0.6, color="0.5", shrinkA=0, shrinkB=4) if moved else None)
+    ax.set_ylim(min(lo, min(c[1] for c in columns) - gap), max(hi, max(c[1] for c in columns) + gap))
     ax.set_xlabel(xlabel); ax.set_ylabel("validation accuracy (mean ± std over seeds)")
     ax.set_title(f"accuracy vs. {xlabel.split(' (')[0]}"); ax.grid(True, which="both", alpha=0.3)
     if len(ok) and log_x: ax.set_xlim(ok[x].min() / 3, ok[x].max() * 8)

@@ -1,8 +1,8 @@
 """Put the committed study's finished runs back under the study's output folder, so that a new checkout continues the
 study instead of training them again.
 
-The run folders (weights, logs) are not committed; `runs.csv` is (the finished methods), and `partial_runs.csv` (the
-finished runs of a method a sitting stopped in). The study counts a run as finished when its folder
+The run folders (weights, logs) are not committed; `runs.csv` is (the finished methods), and, while the study is
+unfinished, `partial_runs.csv` (the finished runs of a method a sitting stopped in; the finished study has none). The study counts a run as finished when its folder
 holds `metrics.json`, so this writes, for each run of `runs.csv` that finished ("ok") and whose folder is missing,
 a `metrics.json` with the figures `runs.csv` recorded (marked `"restored_from"`), and copies `study.json` (the
 settings every run shares, which the study checks). Nothing is overwritten: a folder that exists is left alone.

@@ -12,7 +12,8 @@ export PYTHONPATH=benchmarks/study_methods${PYTHONPATH:+:$PYTHONPATH}      # bit
 ORDER=(adapter bitfit lora ia3 prefix prompt rslora lora+ dora full)
 METHODS=("${@:-${ORDER[@]}}")
 # starting grids where an earlier sitting put the best rate at an edge of the default one (README.md says which)
-declare -A LRS=([ia3]=3e-3,6e-3,1.2e-2 [prefix]=1e-2,2e-2,4e-2 [full]=5e-5,1e-4,2e-4)
+declare -A LRS=([ia3]=3e-3,6e-3,1.2e-2 [prefix]=1e-2,2e-2,4e-2 [full]=5e-5,1e-4,2e-4
+                [lora+]=3.125e-5,6.25e-5,1.25e-4,2.5e-4,5e-4,1e-3)
 common=(--plugin bitfit --variant "rslora=lora --rslora" --variant "lora+=lora --loraplus_ratio 16" --seeds 42 1 2
         --dev_size 872 --max_steps 800 --batch_size 16 --model "$MINILM" --data_dir ../shared/data/sst2 --output_dir "$OUT")
 lrs() { for m in "$@"; do [ -n "${LRS[$m]:-}" ] && echo "$m=${LRS[$m]}"; done; return 0; }
