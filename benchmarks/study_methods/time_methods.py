@@ -41,7 +41,8 @@ def time_method(name: str, settings: dict, lr: float, steps: int, skip: int, dat
     a = parse_args([*method_args(name, settings.get("variants")), *args, "--lr", f"{lr:g}", "--seed", "42", "--output_dir", str(out)])
     config = run_config(a.method, **a.settings, **a.hparams)
     set_seed(config.train.seed)
-    net, tokenizer = prepare_model(config.method, config.model.model, verbose=False, num_labels=2, **config.hparams)
+    net, tokenizer = prepare_model(config.method, config.model.model, verbose=False,
+                                   num_labels=data["train"].features["label"].num_classes, **config.hparams)
     clock = step_clock(skip)
     fit(net, tokenizer, data, config, callbacks=[clock], verbose=False)
     shutil.rmtree(out, ignore_errors=True)
@@ -61,12 +62,12 @@ def time_methods(summary: pd.DataFrame, settings: dict, steps: int, skip: int, r
             print(f"[round {k + 1}/{rounds}] {m}: {s:.3f} s/step", flush=True)
     return pd.DataFrame(rows)
 
-def timing_table(timing: pd.DataFrame, summary: pd.DataFrame, steps: int) -> pd.DataFrame:
-    "Median seconds per step per method, its ratio to LoRA's, and what 800 steps take at that rate, beside the study's accuracy."
+def timing_table(timing: pd.DataFrame, summary: pd.DataFrame, study_steps: int = 800) -> pd.DataFrame:
+    "Median seconds per step per method, its ratio to LoRA's, and what the study's `study_steps` take at that rate, beside the study's accuracy."
     med = timing.groupby("method").seconds_per_step.agg(["median", "min", "max"])
     table = summary.set_index("method")[["accuracy_mean", "accuracy_std", "trainable_params"]].join(med)
     table["vs_lora"] = table["median"] / table.loc["lora", "median"] if "lora" in table.index else float("nan")
-    table["train_800_steps_s"] = table["median"] * 800
+    table["train_study_steps_s"] = table["median"] * study_steps
     return table.reset_index().rename(columns={"median": "step_seconds"})
 
 def table_markdown(table: pd.DataFrame) -> str:
@@ -74,7 +75,7 @@ def table_markdown(table: pd.DataFrame) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for _, r in table.sort_values("step_seconds").iterrows():
         lines.append(f"| {r.method} | {r.accuracy_mean:.4f} ± {r.accuracy_std:.4f} | {r.trainable_params:,.0f} | {r.step_seconds:.3f} | "
-                     f"{r['min']:.3f}–{r['max']:.3f} | {r.vs_lora:.2f}x | {r.train_800_steps_s:.0f} |")
+                     f"{r['min']:.3f}–{r['max']:.3f} | {'' if pd.isna(r.vs_lora) else f'{r.vs_lora:.2f}x'} | {r.train_study_steps_s:.0f} |")
     return "\n".join(lines) + "\n"
 
 def main():
@@ -88,13 +89,16 @@ def main():
     a = p.parse_args()
     summary = pd.read_csv(a.study_dir / "summary.csv")
     summary = summary[summary.status == "ok"]
+    if unknown := sorted(set(a.methods or []) - set(summary.method)):
+        p.error(f"--methods {' '.join(unknown)}: not a finished method of {a.study_dir / 'summary.csv'} ({', '.join(summary.method)})")
+    if a.steps <= a.skip: p.error(f"--steps {a.steps} must be above --skip {a.skip} (the steps not timed)")
     if a.methods: summary = summary[summary.method.isin(a.methods)]
     settings = json.loads((a.study_dir / "study.json").read_text())
     import torch, datasets
     datasets.disable_progress_bars()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     timing = time_methods(summary, settings, a.steps, a.skip, a.rounds, a.work_dir)
-    table = timing_table(timing, summary, a.steps)
+    table = timing_table(timing, summary, int(settings["train_args"][settings["train_args"].index("--max_steps") + 1]))
     timing.to_csv(a.study_dir / "timing.csv", index=False)
     threads = os.environ.get("OMP_NUM_THREADS", "default")
     (a.study_dir / "timing.md").write_text(
