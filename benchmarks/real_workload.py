@@ -11,7 +11,8 @@ Side by side in one run, each in its own process, one after another, with the sa
   `DataCollatorWithPadding`, random batches, `Trainer.predict` for validation; fp32 and bf16 autocast
   (`python benchmarks/real_workload.py recipe ...` runs it alone).
 Each reports train seconds per step, the wall time of the whole command (load, tokenize, train, predict, write),
-where that time goes, peak RSS, and the padded vs real tokens of its training batches. The model has random
+where that time goes, peak RSS, and the padded vs real tokens of its training batches. `--whole_steps N` then runs
+the whole seed command for N steps (lora_nb, lora_nb --bf16, the recipe in fp32), once each, for its wall time. The model has random
 weights (GPT-2's cannot be downloaded here; random weights cost the same). Writes benchmarks/real_workload.json and
 the "Real workload" section of benchmarks/results.md.
 """
@@ -127,25 +128,33 @@ def compare(a):
         same = next(x for x in rows if x["variant"].startswith("PEFT") and x["bf16"] == r["bf16"])
         r["step_vs_recipe_same_precision"] = r["seconds_per_step"] / same["seconds_per_step"]
         r["padding_pct"] = 100 * (1 - r["train_tokens"] / r["train_slots"]) if r.get("train_slots") else None
-    whole = None
-    if a.whole_steps:                                             # the whole seed command in bf16: where the time goes
-        out = work / "whole_bf16"; shutil.rmtree(out, ignore_errors=True)
-        r, wall = run([sys.executable, "-m", "lora_nb.train", "--max_steps", a.whole_steps, *seed_cmd[2:], "--bf16",
-                       "--model", model, "--data_dir", a.data_dir, "--output_dir", out], env)
-        m = json.loads((out / "metrics.json").read_text())
-        whole = {"max_steps": a.whole_steps, "wall_seconds": wall, **{k: m[k] for k in (
-            "train_seconds", "tokenize_seconds", "predict_seconds", "seconds_per_step", "peak_memory_mb", "train_slots", "train_tokens")}}
-        whole["load_and_write_seconds"] = wall - m["train_seconds"] - m["tokenize_seconds"] - m["predict_seconds"]
-        print(json.dumps(whole), flush=True)
+    whole = []
+    if a.whole_steps:            # the whole seed command, end to end, against the recipe's, one after another: the third goal
+        for name, flags in (("lora_nb", []), ("lora_nb --bf16", ["--bf16"]), ("PEFT + Trainer recipe", None)):
+            out = work / ("whole_" + name.replace(" ", "_").replace("+", "").replace("-", ""))
+            shutil.rmtree(out, ignore_errors=True)
+            if flags is None:
+                r, wall = run([sys.executable, __file__, "recipe", "--model", model, "--data_dir", a.data_dir, "--output_dir", out,
+                               "--max_steps", a.whole_steps], env)
+                m = json.loads(r.stdout.strip().splitlines()[-1])
+            else:
+                r, wall = run([sys.executable, "-m", "lora_nb.train", "--max_steps", a.whole_steps, *seed_cmd[2:], *flags,
+                               "--model", model, "--data_dir", a.data_dir, "--output_dir", out], env)
+                m = json.loads((out / "metrics.json").read_text())
+            w = {"variant": name, "max_steps": a.whole_steps, "wall_seconds": wall, **{k: m.get(k) for k in (
+                "train_seconds", "tokenize_seconds", "predict_seconds", "seconds_per_step", "peak_memory_mb", "train_slots", "train_tokens")}}
+            w["load_and_write_seconds"] = wall - w["train_seconds"] - w["tokenize_seconds"] - w["predict_seconds"]
+            whole.append(w); print(json.dumps(w), flush=True)
+        for w in whole: w["wall_vs_recipe"] = w["wall_seconds"] / whole[-1]["wall_seconds"]
     import torch
     meta = {"command": " ".join(sys.argv), "max_steps": a.max_steps, "rounds": a.rounds, "threads": a.threads, "torch": torch.__version__,
             "cpus": os.cpu_count()}
-    (HERE / "real_workload.json").write_text(json.dumps({"meta": meta, "rows": rows, "whole_bf16": whole}, indent=1) + "\n")
+    (HERE / "real_workload.json").write_text(json.dumps({"meta": meta, "rows": rows, "whole": whole}, indent=1) + "\n")
     write_markdown(meta, rows, whole)
 
 
 def write_markdown(meta, rows, whole=None):
-    whole_flag = f" --whole_steps {whole['max_steps']}" if whole else ""
+    whole_flag = f" --whole_steps {whole[0]['max_steps']}" if whole else ""
     lines = [MARKER, "", "## Real workload: the seed's command on the GPT-2-small shape, real tokenizer, real SST-2", "",
              f"`python benchmarks/real_workload.py --tokenizer ../shared/models/gpt2-tokenizer --data_dir ../shared/data/sst2 "
              f"--max_steps {meta['max_steps']} --rounds {meta.get('rounds', 1)}{whole_flag}`: each variant in its own process, one after "
@@ -161,12 +170,15 @@ def write_markdown(meta, rows, whole=None):
                      f"{r['train_slots']:,} slots) | {r['wall_seconds']:.0f} | {r['load_seconds']:.0f} | {r['tokenize_seconds']:.0f} | "
                      f"{r['train_seconds']:.0f} | {r['predict_seconds']:.0f} | {r['peak_memory_mb']:,.0f} |")
     if whole:
-        w = whole
-        lines += ["", f"**The whole seed command, `--bf16`, {w['max_steps']} steps** (`--whole_steps {w['max_steps']}`): "
-                  f"{w['wall_seconds']:.0f} s wall: load and write {w['load_and_write_seconds']:.0f} s, tokenize "
-                  f"{w['tokenize_seconds']:.0f} s, train {w['train_seconds']:.0f} s ({w['seconds_per_step']:.3f} s / step), "
-                  f"predict the 872 validation sentences {w['predict_seconds']:.1f} s; peak RSS {w['peak_memory_mb']:,.0f} MB; "
-                  f"padding {100 * (1 - w['train_tokens'] / w['train_slots']):.1f}% of the training slots."]
+        lines += ["", f"**The whole seed command, {whole[0]['max_steps']} steps, end to end** (`--whole_steps {whole[0]['max_steps']}`: "
+                  "each command once, one after another, after the rounds above; the recipe in fp32, its seed command's "
+                  "precision): wall time from start to exit", "",
+                  "| command | wall s | vs the recipe's wall time | load and write | tokenize | train | s / step | predict | peak RSS (MB) |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for w in whole:
+            lines.append(f"| {w['variant']} | {w['wall_seconds']:.0f} | {w['wall_vs_recipe']:.2f}x | {w['load_and_write_seconds']:.0f} | "
+                         f"{w['tokenize_seconds']:.0f} | {w['train_seconds']:.0f} | {w['seconds_per_step']:.3f} | "
+                         f"{w['predict_seconds']:.1f} | {w['peak_memory_mb']:,.0f} |")
     path = HERE / "results.md"
     head = path.read_text().split(MARKER)[0].rstrip() + "\n\n" if path.is_file() else ""
     path.write_text(head + "\n".join(lines) + "\n")
@@ -192,7 +204,7 @@ def main():
     p.add_argument("--work_dir", default="/tmp/real_workload")
     p.add_argument("--threads", type=positive, default=os.cpu_count())
     p.add_argument("--rounds", type=positive, default=2, help="run every variant this many times, in alternating order; report medians")
-    p.add_argument("--whole_steps", type=int, default=0, help="then run lora_nb --bf16 for this many steps alone (e.g. 800)")
+    p.add_argument("--whole_steps", type=int, default=0, help="then run the whole seed command for this many steps (e.g. 800): lora_nb, lora_nb --bf16 and the recipe, once each")
     a = p.parse_args()
     recipe(a) if a.cmd == "recipe" else compare(a)
 

@@ -10,8 +10,10 @@ alternating (see step_breakdown.txt).
   dropout stays: at p = 0 sdpa would switch kernels);
 - "torch's generator": the same step with the masks' 64-bit draws from torch's own generator (`torch.randint`, what
   FastDropout used before issue 27) instead of numpy's SFC64: what the faster generator saves;
-- "GELU -> ReLU": the MLP activation replaced by the cheapest one: what GELU and its gradient cost beyond it.
-The last two change what is computed; they are measurements, not options.
+- "GELU -> ReLU": the MLP activation replaced by the cheapest one: what GELU and its gradient cost beyond it;
+- "separate LoRA ops": every LoRA layer composed of separate autograd ops (`_unfused_forward`, what it was before
+  `_LoRAProduct`) instead of one autograd node: what the node saves.
+"torch's generator" and "GELU -> ReLU" change what is computed; they are measurements, not options.
 """
 import statistics, time
 import torch
@@ -26,7 +28,7 @@ from bench import frozen_matmuls                      # benchmarks/bench.py: the
 hf_logging.set_verbosity_error()
 LENGTHS, REPS, B = [8, 11, 14, 17, 9, 13, 25, 10], 7, 16      # the batch lengths of compile_probe.py and attn_probe.py
 
-def build(bf16, dropout=True, gelu=True, attn="sdpa"):
+def build(bf16, dropout=True, gelu=True, attn="sdpa", fused=True):
     "lora_nb's LoRA on the GPT-2-small shape as the runner trains it (seed 0), with its AdamW; the knobs take one cost away."
     torch.manual_seed(0)
     c = GPT2Config(num_labels=2, pad_token_id=50256); faster_config_(c)
@@ -39,6 +41,9 @@ def build(bf16, dropout=True, gelu=True, attn="sdpa"):
             if type(mod).__name__ == "FastDropout" and not name.endswith("attn_dropout"): mod.p = 0.0
     if not gelu:
         for blk in m.transformer.h: blk.mlp.act = torch.nn.ReLU()
+    if not fused:                                          # the separate ops in every LoRA layer
+        for mod in m.modules():
+            if hasattr(mod, "_can_fuse"): mod._can_fuse = lambda x, autocast: False
     return m.train(), torch.optim.AdamW([p for p in m.parameters() if p.requires_grad], lr=1e-4)
 
 def torch_lanes(n: int) -> torch.Tensor:
@@ -73,11 +78,12 @@ def main():
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; GPT-2-small shape + lora_nb LoRA (r=8, dropout 0.05, "
           f"all four targets), FastDropout; batches of {B} x T, T in {LENGTHS} (mean {sum(LENGTHS) / len(LENGTHS):.1f}); "
           f"seconds per step, median of {REPS} alternating repetitions\n")
-    print("| precision | whole step | torch's generator | base matmuls alone | no FastDropout | GELU -> ReLU | matmuls' share | "
-          "masks' share | GELU's share | step vs torch's generator |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| precision | whole step | separate LoRA ops | torch's generator | base matmuls alone | no FastDropout | GELU -> ReLU | "
+          "matmuls' share | masks' share | GELU's share | step vs separate LoRA ops | step vs torch's generator |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for bf16 in (False, True):
-        models = {"whole": build(bf16), "torch masks": build(bf16), "no dropout": build(bf16, dropout=False),
+        models = {"whole": build(bf16), "separate ops": build(bf16, fused=False), "torch masks": build(bf16),
+                  "no dropout": build(bf16, dropout=False),
                   "no gelu": build(bf16, gelu=False)}
         lanes = {"torch masks": torch_lanes}
         # the frozen layers' forward x @ W + b and backward dy @ W.T at each batch length, inputs made beforehand
@@ -88,9 +94,10 @@ def main():
         for rep in range(REPS):
             for k in (list(res) if rep % 2 == 0 else list(res)[::-1]):
                 res[k].append(matmuls_seconds(matmuls) if k == "matmuls" else step_seconds(*models[k], bf16, lanes.get(k)))
-        w, tm, mm, nd, ng = (statistics.median(res[k]) for k in ("whole", "torch masks", "matmuls", "no dropout", "no gelu"))
-        print(f"| {'bf16' if bf16 else 'fp32'} | {w:.3f} | {tm:.3f} | {mm:.3f} | {nd:.3f} | {ng:.3f} | {mm / w:.0%} | "
-              f"{(w - nd) / w:.0%} | {(w - ng) / w:.0%} | {w / tm:.2f}x |", flush=True)
+        w, so, tm, mm, nd, ng = (statistics.median(res[k]) for k in ("whole", "separate ops", "torch masks", "matmuls", "no dropout",
+                                                                     "no gelu"))
+        print(f"| {'bf16' if bf16 else 'fp32'} | {w:.3f} | {so:.3f} | {tm:.3f} | {mm:.3f} | {nd:.3f} | {ng:.3f} | {mm / w:.0%} | "
+              f"{(w - nd) / w:.0%} | {(w - ng) / w:.0%} | {w / so:.2f}x | {w / tm:.2f}x |", flush=True)
 
 if __name__ == "__main__":
     main()

@@ -45,6 +45,11 @@ class FastDropout(nn.Module):
         "A fresh keep mask shaped like `x`: 1 (keep) or 0 (drop), in uint8."
         return torch.ge(random_lanes(x.numel()).view(x.shape), self.threshold, out=torch.empty(x.shape, dtype=torch.uint8))
 
+    def keep_mask(self, x: torch.Tensor) -> tuple[torch.Tensor | None, float]:
+        "A fresh keep mask for `x` (`None` in eval mode or at p = 0), and the factor `1/(1-p)` owed to the kept elements."
+        if not self.training or self.p == 0: return None, 1.0
+        return self.mask(x), 1 / self.keep
+
     def drop(self, x: torch.Tensor) -> tuple[torch.Tensor, float]:
         "`x` with the dropped elements zeroed, and the factor `1/(1-p)` still owed to the kept ones."
         if not self.training or self.p == 0: return x, 1.0
@@ -58,15 +63,51 @@ class FastDropout(nn.Module):
 
     def extra_repr(self) -> str: return f"p={self.p}"
 
+# %% ../nbs/02_fast_lora.ipynb #aa4e0007
+class _LoRAProduct(torch.autograd.Function):
+    "`x @ w + b + ((x * keep) @ A.T * coef) @ B.T` (`w` laid out `(in, out)`) as one autograd node, the low-rank term added in place."
+    @staticmethod
+    def forward(ctx, x, w, b, A, B, keep, coef: float):
+        x2 = x.reshape(-1, x.shape[-1])
+        out = x2 @ w if b is None else torch.addmm(b, x2, w)      # the frozen base
+        h = x2 if keep is None else x2 * keep.view(x2.shape)       # the dropped input (no scale: it is in coef)
+        ctx.dtypes = A.dtype, B.dtype
+        A, B = A.to(x.dtype), B.to(x.dtype)                        # autocast: bf16 copies of the fp32 A and B
+        zs = (h @ A.T).mul_(coef)                                  # r wide: alpha/r and 1/(1-p) applied here
+        out.addmm_(zs, B.T)                                        # into the base's output: no out-wide temporary, no add
+        ctx.save_for_backward(w, A, B, h, zs, keep); ctx.coef = coef
+        return out.view(*x.shape[:-1], out.shape[-1])
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, g):
+        w, A, B, h, zs, keep = ctx.saved_tensors
+        g2 = g.reshape(-1, g.shape[-1])
+        gz = (g2 @ B).mul_(ctx.coef)                               # the gradient at the r-wide intermediate
+        gx = None
+        if ctx.needs_input_grad[0]:
+            gx = g2 @ w.T                                          # through the frozen base ...
+            if keep is None: gx.addmm_(gz, A)                      # ... plus through A, into the same tensor
+            else: gx.add_((gz @ A).mul_(keep.view(gx.shape)))      # (the dropped elements get no gradient)
+            gx = gx.view(*g.shape[:-1], gx.shape[-1])
+        gA = (gz.T @ h).to(ctx.dtypes[0]) if ctx.needs_input_grad[3] else None
+        gB = (g2.T @ zs).to(ctx.dtypes[1]) if ctx.needs_input_grad[4] else None
+        return gx, None, None, gA, gB, None, None
+
 # %% ../nbs/02_fast_lora.ipynb #f5fe9a65
 class FastLoRALinear(LoRALinear):
-    "`LoRALinear` with `FastDropout`, the dropout rescale on the rank-r intermediate, bf16 bases and one autocast cast."
+    "`LoRALinear` with `FastDropout`, the rescale on the rank-r intermediate, bf16 bases, one autocast cast and one autograd node."
     def make_dropout(self, p: float) -> nn.Module: return FastDropout(p)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.merged: return self._merged_forward(x)
         autocast = torch.is_autocast_enabled(x.device.type)
         if autocast: x = x.to(torch.get_autocast_dtype(x.device.type))   # cast once, for the base and the LoRA path
+        if self._can_fuse(x, autocast): return self._fused_forward(x)
+        return self._unfused_forward(x, autocast)
+
+    def _unfused_forward(self, x: torch.Tensor, autocast: bool) -> torch.Tensor:
+        "The layer as separate autograd ops: on GPUs, for bf16 bases without autocast, and for a base that trains."
         out = self._base_forward(x, autocast)
         h, gain = self.lora_dropout.drop(x)                  # dropped input, and the 1/(1-p) still owed to it
         if not autocast: h = h.to(self.lora_A.dtype)         # bf16 bases without autocast: the LoRA path stays fp32
@@ -78,6 +119,19 @@ class FastLoRALinear(LoRALinear):
         if w.dtype == x.dtype or autocast: return self.base(x)
         # frozen base stored in low precision (cast_base_): multiply in its dtype, hand back the input's dtype
         return F.linear(x.to(w.dtype), w.T if self.fan_in_fan_out else w, self.base.bias).to(x.dtype)
+
+    def _can_fuse(self, x: torch.Tensor, autocast: bool) -> bool:
+        "On the CPU, with a frozen base in the input's dtype (or under autocast)."
+        w, b = self.base.weight, self.base.bias
+        frozen = not (w.requires_grad or (b is not None and b.requires_grad))
+        return x.device.type == "cpu" and frozen and (autocast or w.dtype == x.dtype == self.lora_A.dtype)
+
+    def _fused_forward(self, x: torch.Tensor) -> torch.Tensor:
+        w, b = self.base.weight.to(x.dtype), self.base.bias   # autocast: the frozen weight in bf16 (a no-op after cast_base_)
+        keep, gain = self.lora_dropout.keep_mask(x)
+        with torch.autocast(x.device.type, enabled=False):   # every operand is in x's dtype already
+            return _LoRAProduct.apply(x, w if self.fan_in_fan_out else w.T, None if b is None else b.to(x.dtype),
+                                      self.lora_A, self.lora_B, keep, self.scaling * gain)
 
     def cast_base_(self, dtype: torch.dtype = torch.bfloat16) -> "FastLoRALinear":
         "Store the frozen base weight and bias in `dtype` (e.g. bf16: half the memory, no per-step casts); A and B keep theirs."
