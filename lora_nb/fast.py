@@ -71,8 +71,6 @@ class _LoRAProduct(torch.autograd.Function):
         x2 = x.reshape(-1, x.shape[-1])
         out = x2 @ w if b is None else torch.addmm(b, x2, w)      # the frozen base
         h = x2 if keep is None else x2 * keep.view(x2.shape)       # the dropped input (no scale: it is in coef)
-        ctx.dtypes = A.dtype, B.dtype
-        A, B = A.to(x.dtype), B.to(x.dtype)                        # autocast: bf16 copies of the fp32 A and B
         zs = (h @ A.T).mul_(coef)                                  # r wide: alpha/r and 1/(1-p) applied here
         out.addmm_(zs, B.T)                                        # into the base's output: no out-wide temporary, no add
         ctx.save_for_backward(w, A, B, h, zs, keep); ctx.coef = coef
@@ -90,8 +88,8 @@ class _LoRAProduct(torch.autograd.Function):
             if keep is None: gx.addmm_(gz, A)                      # ... plus through A, into the same tensor
             else: gx.add_((gz @ A).mul_(keep.view(gx.shape)))      # (the dropped elements get no gradient)
             gx = gx.view(*g.shape[:-1], gx.shape[-1])
-        gA = (gz.T @ h).to(ctx.dtypes[0]) if ctx.needs_input_grad[3] else None
-        gB = (g2.T @ zs).to(ctx.dtypes[1]) if ctx.needs_input_grad[4] else None
+        gA = gz.T @ h if ctx.needs_input_grad[3] else None
+        gB = g2.T @ zs if ctx.needs_input_grad[4] else None
         return gx, None, None, gA, gB, None, None
 
 # %% ../nbs/02_fast_lora.ipynb #f5fe9a65
@@ -127,11 +125,12 @@ class FastLoRALinear(LoRALinear):
         return x.device.type == "cpu" and frozen and (autocast or w.dtype == x.dtype == self.lora_A.dtype)
 
     def _fused_forward(self, x: torch.Tensor) -> torch.Tensor:
-        w, b = self.base.weight.to(x.dtype), self.base.bias   # autocast: the frozen weight in bf16 (a no-op after cast_base_)
+        # every operand in x's dtype: under autocast bf16 copies of the weights (of A and B, whose gradients autograd
+        # casts back to fp32; the frozen base is bf16 already after cast_base_), else no copies at all
+        w, b, A, B = (None if t is None else t.to(x.dtype) for t in (self.base.weight, self.base.bias, self.lora_A, self.lora_B))
         keep, gain = self.lora_dropout.keep_mask(x)
-        with torch.autocast(x.device.type, enabled=False):   # every operand is in x's dtype already
-            return _LoRAProduct.apply(x, w if self.fan_in_fan_out else w.T, None if b is None else b.to(x.dtype),
-                                      self.lora_A, self.lora_B, keep, self.scaling * gain)
+        with torch.autocast(x.device.type, enabled=False):
+            return _LoRAProduct.apply(x, w if self.fan_in_fan_out else w.T, b, A, B, keep, self.scaling * gain)
 
     def cast_base_(self, dtype: torch.dtype = torch.bfloat16) -> "FastLoRALinear":
         "Store the frozen base weight and bias in `dtype` (e.g. bf16: half the memory, no per-step casts); A and B keep theirs."
