@@ -191,6 +191,12 @@ def positive(text: str) -> int:
     if n < 1: raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, got {text!r}")
     return n
 
+def steps_or_off(text: str) -> int:
+    "An argparse type: 0 (off) or a whole number of steps."
+    if text.strip() == "0": return 0
+    try: return positive(text)
+    except argparse.ArgumentTypeError: raise argparse.ArgumentTypeError(f"must be 0 (off) or a whole number of steps, got {text!r}") from None
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="cmd")
@@ -204,7 +210,7 @@ def main():
     p.add_argument("--work_dir", default="/tmp/real_workload")
     p.add_argument("--threads", type=positive, default=os.cpu_count())
     p.add_argument("--rounds", type=positive, default=2, help="run every variant this many times, in alternating order; report medians")
-    p.add_argument("--whole_steps", type=int, default=0, help="then run the whole seed command for this many steps (e.g. 800): lora_nb, lora_nb --bf16 and the recipe, once each")
+    p.add_argument("--whole_steps", type=steps_or_off, default=0, help="then run the whole seed command for this many steps (e.g. 800): lora_nb, lora_nb --bf16 and the recipe, once each")
     a = p.parse_args()
     recipe(a) if a.cmd == "recipe" else compare(a)
 
