@@ -11,17 +11,11 @@ import argparse, statistics
 import torch
 from step_breakdown import build, step_seconds          # benchmarks/step_breakdown.py
 
-def at_least_two(text: str) -> int:
-    "An argparse type: a whole number of 2 or more (quartiles need two repetitions)."
-    try: n = int(text)
-    except ValueError: n = 0
-    if n < 2: raise argparse.ArgumentTypeError(f"must be a whole number of 2 or more, got {text!r}")
-    return n
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--reps", type=at_least_two, default=15, help="alternating repetitions of each variant (8 steps each)")
+    p.add_argument("--reps", type=int, default=15, help="alternating repetitions of each variant (8 steps each)")
     a = p.parse_args()
+    if a.reps < 2: p.error(f"argument --reps: must be 2 or more (quartiles need two repetitions), got {a.reps}")
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; seconds per step, median of {a.reps} alternating "
           "repetitions of 8 steps; in parentheses the quartiles of the per-repetition ratio\n")
     print("| precision | one node per layer | separate ops | ratio of medians | per-repetition ratio: median (quartiles) |")
