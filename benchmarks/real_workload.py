@@ -92,7 +92,20 @@ def compare(a):
     work = Path(a.work_dir); work.mkdir(parents=True, exist_ok=True)
     model = make_model(work / "gpt2-shape", Path(a.tokenizer))
     env = {"HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": str(a.threads)}
-    seed_cmd = ["--max_steps", a.max_steps, "--batch_size", 16, "--r", 8, "--alpha", 16, "--dropout", 0.05]
+    seed_cmd = ["--batch_size", 16, "--r", 8, "--alpha", 16, "--dropout", 0.05]
+
+    def run_variant(name, flags, bf16, steps, prefix=""):
+        "Run one variant for `steps` steps in its own process (`flags` None: the recipe); its metrics and wall seconds."
+        out = work / (prefix + name.replace(" ", "_").replace(",", "").replace("+", "").replace("-", ""))
+        shutil.rmtree(out, ignore_errors=True)
+        if flags is None:
+            r, wall = run([sys.executable, __file__, "recipe", "--model", model, "--data_dir", a.data_dir, "--output_dir", out,
+                           "--max_steps", steps, *(["--bf16"] if bf16 else [])], env)
+            return json.loads(r.stdout.strip().splitlines()[-1]), wall
+        _, wall = run([sys.executable, "-m", "lora_nb.train", "--max_steps", steps, *seed_cmd, *flags, "--model", model,
+                       "--data_dir", a.data_dir, "--output_dir", out], env)
+        return json.loads((out / "metrics.json").read_text()), wall
+
     rows = []
     variants = [("lora_nb", [], False), ("lora_nb, random batches", ["--no-group_by_length"], False), ("PEFT + Trainer recipe", None, False),
                 ("lora_nb --bf16", ["--bf16"], True), ("lora_nb --bf16, random batches", ["--bf16", "--no-group_by_length"], True),
@@ -100,16 +113,7 @@ def compare(a):
     runs = {name: [] for name, _, _ in variants}
     for rnd in range(a.rounds):                                   # rounds in alternating order: drift on a shared machine cancels
         for name, flags, bf16 in (variants if rnd % 2 == 0 else variants[::-1]):
-            out = work / name.replace(" ", "_").replace(",", "").replace("+", "").replace("-", "")
-            shutil.rmtree(out, ignore_errors=True)
-            if flags is None:
-                r, wall = run([sys.executable, __file__, "recipe", "--model", model, "--data_dir", a.data_dir, "--output_dir", out,
-                               "--max_steps", a.max_steps, *(["--bf16"] if bf16 else [])], env)
-                m = json.loads(r.stdout.strip().splitlines()[-1])
-            else:
-                r, wall = run([sys.executable, "-m", "lora_nb.train", *seed_cmd, *flags, "--model", model, "--data_dir", a.data_dir,
-                               "--output_dir", out], env)
-                m = json.loads((out / "metrics.json").read_text())
+            m, wall = run_variant(name, flags, bf16, a.max_steps)
             row = {"variant": name, "bf16": bf16, "round": rnd, "wall_seconds": wall, **{k: m.get(k) for k in (
                 "seconds_per_step", "train_seconds", "tokenize_seconds", "predict_seconds", "load_seconds", "peak_memory_mb",
                 "accuracy", "train_slots", "train_tokens")}}
@@ -131,16 +135,7 @@ def compare(a):
     whole = []
     if a.whole_steps:            # the whole seed command, end to end, against the recipe's, one after another: the third goal
         for name, flags in (("lora_nb", []), ("lora_nb --bf16", ["--bf16"]), ("PEFT + Trainer recipe", None)):
-            out = work / ("whole_" + name.replace(" ", "_").replace("+", "").replace("-", ""))
-            shutil.rmtree(out, ignore_errors=True)
-            if flags is None:
-                r, wall = run([sys.executable, __file__, "recipe", "--model", model, "--data_dir", a.data_dir, "--output_dir", out,
-                               "--max_steps", a.whole_steps], env)
-                m = json.loads(r.stdout.strip().splitlines()[-1])
-            else:
-                r, wall = run([sys.executable, "-m", "lora_nb.train", "--max_steps", a.whole_steps, *seed_cmd[2:], *flags,
-                               "--model", model, "--data_dir", a.data_dir, "--output_dir", out], env)
-                m = json.loads((out / "metrics.json").read_text())
+            m, wall = run_variant(name, flags, "--bf16" in (flags or []), a.whole_steps, prefix="whole_")
             w = {"variant": name, "max_steps": a.whole_steps, "wall_seconds": wall, **{k: m.get(k) for k in (
                 "train_seconds", "tokenize_seconds", "predict_seconds", "seconds_per_step", "peak_memory_mb", "train_slots", "train_tokens")}}
             w["load_and_write_seconds"] = wall - w["train_seconds"] - w["tokenize_seconds"] - w["predict_seconds"]
