@@ -11,13 +11,13 @@ the weights, gradients, optimizer state and the activations autograd saves for b
 steps it is read against: a 2048x2048 matmul, and the step's own frozen matmuls alone at the batch's shapes.
 """
 from __future__ import annotations
-import argparse, copy, json, platform, statistics, sys, time
+import argparse, contextlib, copy, json, platform, statistics, sys, time
 from pathlib import Path
 import torch
 from transformers import GPT2Config, GPT2ForSequenceClassification
 from transformers.utils import logging as hf_logging
 from lora_nb.families import faster_config_
-from lora_nb.fast import use_fast_dropout_
+from lora_nb.fast import use_fast_dropout_, head_rows_only
 from lora_nb.inject import inject_lora, merge_lora_, cast_lora_bases_, count_parameters
 from lora_nb.adapters import inject_adapters
 from lora_nb.prompt import SoftPromptClassifier
@@ -48,9 +48,12 @@ def sync():
     if DEV.type == "cuda": torch.cuda.synchronize()
 
 class Trainee:
-    "A model with its AdamW, and a `step()` that does forward + backward + optimizer step (dropouts swapped as `train` does)."
-    def __init__(self, name, model, batch, lr=1e-4, autocast=False, fast_dropout=True):
+    "A model with its AdamW, and a `step()` that does forward + backward + optimizer step (dropouts swapped, and the last "
+    "feed-forward on the head's rows, as lora_nb's runner trains; `head_rows=False` for PEFT's recipe)."
+    def __init__(self, name, model, batch, lr=1e-4, autocast=False, fast_dropout=True, head_rows=True):
         if fast_dropout: use_fast_dropout_(model)
+        self.hooks = contextlib.ExitStack()                # head_rows_only for the trainee's life, as `fit` trains
+        if head_rows: self.hooks.enter_context(head_rows_only(model))
         self.name, self.model, self.batch, self.autocast = name, model.train(), batch, autocast
         self.opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr)
     def step(self):
@@ -94,7 +97,8 @@ def peft_lora(batch, autocast=False, fast_dropout=False):
     from peft import LoraConfig, get_peft_model
     cfg = LoraConfig(task_type="SEQ_CLS", r=8, lora_alpha=16, lora_dropout=0.05,
                      target_modules=["c_attn", "c_proj", "c_fc"], fan_in_fan_out=True)
-    return Trainee("peft lora", get_peft_model(gpt2_small(), cfg), batch, autocast=autocast, fast_dropout=fast_dropout)
+    return Trainee("peft lora", get_peft_model(gpt2_small(), cfg), batch, autocast=autocast, fast_dropout=fast_dropout,
+                   head_rows=False)
 
 def ours_lora(batch, bf16_bases=False, autocast=False, fast_dropout=True):
     "lora_nb's LoRA as its runner trains it (the model's own dropouts swapped for `FastDropout`, notebook 01)."
@@ -107,20 +111,30 @@ def big_matmul(dtype, n=2048):
     a, b = torch.randn(n, n, device=DEV, dtype=dtype), torch.randn(n, n, device=DEV, dtype=dtype)
     return (lambda: a @ b), 2 * n**3
 
-def frozen_matmuls(dtype, tokens, layers=12):
+def frozen_matmuls(dtype, tokens, layers=12, head_rows=None):
     "The frozen layers' matrix multiplies of one GPT-2-small LoRA step over `tokens` rows (forward x @ W + b, backward "
-    "dy @ W.T: the input gradient; frozen weights get none), alone, as `(callable, flops)`: the floor of the step."
+    "dy @ W.T: the input gradient; frozen weights get none), alone, as `(callable, flops)`: the floor of the step. "
+    "`head_rows`: the last block's feed-forward on that many rows (lora_nb's `head_rows_only`: one per sentence)."
     shapes = [(768, 2304), (768, 768), (768, 3072), (3072, 768)]           # c_attn, attn c_proj, c_fc, mlp c_proj
     mk = lambda *s: torch.randn(*s, device=DEV, dtype=dtype)
     ops = [(mk(tokens, k), mk(k, n), mk(n), mk(tokens, n)) for k, n in shapes]
+    last = ops[:2] + [(mk(head_rows, k), w, b, mk(head_rows, n)) for (k, n), (_, w, b, _) in zip(shapes[2:], ops[2:])] if head_rows else ops
     def run():
-        for _ in range(layers):
-            for x, w, b, dy in ops: torch.addmm(b, x, w); dy @ w.T
-    return run, layers * sum(4 * tokens * k * n for k, n in shapes)
+        for layer in range(layers):
+            for x, w, b, dy in (last if layer == layers - 1 else ops): torch.addmm(b, x, w); dy @ w.T
+    return run, sum(4 * x.shape[0] * w.shape[0] * w.shape[1] for layer in range(layers)
+                    for x, w, _, _ in (last if layer == layers - 1 else ops))
 
-def matmul_rates(dtype, tokens) -> dict:
+def matmul_rates(dtype, tokens, head_rows) -> dict:
     "The two yardsticks' callables and flops: the n x n matmul and the step's own frozen matmuls."
-    return {"matmul 2048x2048": big_matmul(dtype), "frozen matmuls alone": frozen_matmuls(dtype, tokens)}
+    return {"matmul 2048x2048": big_matmul(dtype), "frozen matmuls alone": frozen_matmuls(dtype, tokens, head_rows=head_rows)}
+
+def step_flops(model, tokens, head_rows) -> int:
+    "The matrix-multiply flops of lora_nb's LoRA step on GPT-2 (forward + input gradient: 4 per weight and row), the "
+    "last block's feed-forward on `head_rows` rows."
+    weights = lambda keep: sum(p.numel() for n, p in model.named_parameters() if keep(n) and "wte" not in n and "wpe" not in n and "lora_" not in n)
+    last = f"h.{model.config.n_layer - 1}.mlp."
+    return 4 * (weights(lambda n: True) * tokens - weights(lambda n: last in n) * (tokens - head_rows))
 
 NAMES = {"ours": "lora_nb", "peft": "HF PEFT", "ours_nn": "lora_nb, model keeps nn.Dropout"}
 
@@ -170,7 +184,7 @@ def main(argv=None):
 
     # 4. the ceiling: matmul rates, timed in the same rounds as the steps they are read against (this machine's
     # rates move by tens of percent from minute to minute, so a rate measured apart would not compare)
-    yardsticks = {"fp32": matmul_rates(torch.float32, tokens), "bf16": matmul_rates(torch.bfloat16, tokens)}
+    yardsticks = {prec: matmul_rates(dtype, tokens, args.batch_size) for prec, dtype in (("fp32", torch.float32), ("bf16", torch.bfloat16))}
     def rates(precision, t):
         "GFLOP/s of the yardsticks of `precision`, from their medians in `t`."
         R[f"matmul_gflops_{precision}"] = {k: flops / t[k] / 1e9 for k, (_, flops) in yardsticks[precision].items()}
@@ -183,10 +197,9 @@ def main(argv=None):
         rates("fp32", t)
         t = {k: t[k] for k in ("ours", "peft", "ours_nn")}
         mem = {"ours": step_memory(ours), "peft": step_memory(theirs), "ours_nn": step_memory(ours_nn)}
-        nonemb = sum(p.numel() for n, p in ours.model.named_parameters() if "wte" not in n and "wpe" not in n and "lora_" not in n)
         R["lora_vs_peft"] = {"seconds": t, "memory_bytes": mem, "trainable": count_parameters(ours.model)[0],
                              "time_ratio": t["ours"] / t["peft"], "memory_ratio": mem["ours"] / mem["peft"],
-                             "achieved_gflops": 4 * nonemb * tokens / t["ours"] / 1e9}
+                             "achieved_gflops": step_flops(ours.model, tokens, args.batch_size) / t["ours"] / 1e9}
         section("1. LoRA training step: lora_nb vs HF PEFT (fp32, r=8, same targets)", [
             ["lora_nb", f"{t['ours']:.3f}", f"{mem['ours'] / 2**20:,.0f}", f"{t['ours'] / t['peft']:.2f}", f"{mem['ours'] / mem['peft']:.3f}"],
             ["HF PEFT", f"{t['peft']:.3f}", f"{mem['peft'] / 2**20:,.0f}", "1.00", "1.000"],
@@ -243,9 +256,8 @@ def main(argv=None):
         rates("bf16", t)
         t = {k: t[k] for k in trainees}
         mem = {k: step_memory(x) for k, x in trainees.items()}
-        nonemb = sum(p.numel() for n, p in trainees["ours fp32"].model.named_parameters() if "wte" not in n and "wpe" not in n and "lora_" not in n)
         R["bf16"] = {"seconds": t, "memory_bytes": mem,
-                     "achieved_gflops": 4 * nonemb * tokens / t["ours bf16 bases + autocast"] / 1e9}
+                     "achieved_gflops": step_flops(trainees["ours fp32"].model, tokens, args.batch_size) / t["ours bf16 bases + autocast"] / 1e9}
         section("5. bf16: frozen bases stored in bf16 (lora_nb) vs bf16 autocast (PEFT)", [
             [k, f"{t[k]:.3f}", f"{t[k] / t['peft autocast']:.2f}", f"{mem[k] / 2**20:,.0f}", f"{mem[k] / mem['peft autocast']:.2f}"] for k in t],
             ["LoRA step", "s / step", "vs PEFT autocast", "step memory (MB)", "vs PEFT autocast"])

@@ -12,16 +12,18 @@ alternating (see step_breakdown.txt).
   FastDropout used before issue 27) instead of numpy's SFC64: what the faster generator saves;
 - "GELU -> ReLU": the MLP activation replaced by the cheapest one: what GELU and its gradient cost beyond it;
 - "separate LoRA ops": every LoRA layer composed of separate autograd ops (`_unfused_forward`, what it was before
-  `_LoRAProduct`) instead of one autograd node: what the node saves.
+  `_LoRAProduct`) instead of one autograd node: what the node saves;
+- "all rows": the last block's feed-forward on every row, not only the rows the head reads (`head_rows_only`, which
+  every other variant trains inside, as `fit` does): what computing only those rows saves.
 "torch's generator" and "GELU -> ReLU" change what is computed; they are measurements, not options.
 """
-import statistics, time
+import contextlib, statistics, time
 import torch
 import lora_nb.fast
 from transformers import GPT2Config, GPT2ForSequenceClassification
 from transformers.utils import logging as hf_logging
 from lora_nb.families import faster_config_
-from lora_nb.fast import use_fast_dropout_
+from lora_nb.fast import use_fast_dropout_, head_rows_only
 from lora_nb.inject import inject_lora, cast_lora_bases_
 from bench import frozen_matmuls                      # benchmarks/bench.py: the step's frozen matmuls alone
 
@@ -56,17 +58,22 @@ def batch(n, T, seed):
     return dict(input_ids=torch.randint(0, 50000, (n, T), generator=g), attention_mask=torch.ones(n, T, dtype=torch.long),
                 labels=torch.randint(0, 2, (n,), generator=g))
 
-def step_seconds(model, opt, bf16, lanes=None):
-    "Seconds per training step (forward, backward, AdamW) over the batches of `LENGTHS`; `lanes`: FastDropout's draws instead."
+def step_seconds(model, opt, bf16, lanes=None, head_rows=True):
+    "Seconds per training step (forward, backward, AdamW) over the batches of `LENGTHS`; `lanes`: FastDropout's draws instead; "
+    "`head_rows=False`: the last feed-forward on every row."
     model.train(); saved = lora_nb.fast.random_lanes
     if lanes is not None: lora_nb.fast.random_lanes = lanes
     try:
-        t = time.perf_counter()
-        for i, T in enumerate(LENGTHS):
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16): loss = model(**batch(B, T, i)).loss
-            loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
-        return (time.perf_counter() - t) / len(LENGTHS)
+        with head_rows_only(model) if head_rows else contextlib.nullcontext():
+            return _steps(model, opt, bf16)
     finally: lora_nb.fast.random_lanes = saved
+
+def _steps(model, opt, bf16):
+    t = time.perf_counter()
+    for i, T in enumerate(LENGTHS):
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16): loss = model(**batch(B, T, i)).loss
+        loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
+    return (time.perf_counter() - t) / len(LENGTHS)
 
 def matmuls_seconds(matmuls) -> float:
     "Seconds per step of the frozen matmuls alone: `matmuls` holds one `bench.frozen_matmuls` callable per batch length."
@@ -78,26 +85,28 @@ def main():
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; GPT-2-small shape + lora_nb LoRA (r=8, dropout 0.05, "
           f"all four targets), FastDropout; batches of {B} x T, T in {LENGTHS} (mean {sum(LENGTHS) / len(LENGTHS):.1f}); "
           f"seconds per step, median of {REPS} alternating repetitions\n")
-    print("| precision | whole step | separate LoRA ops | torch's generator | base matmuls alone | no FastDropout | GELU -> ReLU | "
-          "matmuls' share | masks' share | GELU's share | step vs separate LoRA ops | step vs torch's generator |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| precision | whole step | all rows | separate LoRA ops | torch's generator | base matmuls alone | no FastDropout | "
+          "GELU -> ReLU | matmuls' share | masks' share | GELU's share | step vs all rows | step vs separate LoRA ops | "
+          "step vs torch's generator |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for bf16 in (False, True):
-        models = {"whole": build(bf16), "separate ops": build(bf16, fused=False), "torch masks": build(bf16),
+        models = {"whole": build(bf16), "all rows": build(bf16), "separate ops": build(bf16, fused=False), "torch masks": build(bf16),
                   "no dropout": build(bf16, dropout=False),
                   "no gelu": build(bf16, gelu=False)}
-        lanes = {"torch masks": torch_lanes}
-        # the frozen layers' forward x @ W + b and backward dy @ W.T at each batch length, inputs made beforehand
-        matmuls = [frozen_matmuls(torch.bfloat16 if bf16 else torch.float32, B * T)[0] for T in LENGTHS]
-        for k, (m, o) in models.items(): step_seconds(m, o, bf16, lanes.get(k))   # warm up
+        how = {"torch masks": dict(lanes=torch_lanes), "all rows": dict(head_rows=False)}
+        # the frozen layers' forward x @ W + b and backward dy @ W.T at each batch length, inputs made beforehand, the
+        # last feed-forward on the head's B rows as the step computes it
+        matmuls = [frozen_matmuls(torch.bfloat16 if bf16 else torch.float32, B * T, head_rows=B)[0] for T in LENGTHS]
+        for k, (m, o) in models.items(): step_seconds(m, o, bf16, **how.get(k, {}))   # warm up
         matmuls_seconds(matmuls)
         res = {k: [] for k in [*models, "matmuls"]}
         for rep in range(REPS):
             for k in (list(res) if rep % 2 == 0 else list(res)[::-1]):
-                res[k].append(matmuls_seconds(matmuls) if k == "matmuls" else step_seconds(*models[k], bf16, lanes.get(k)))
-        w, so, tm, mm, nd, ng = (statistics.median(res[k]) for k in ("whole", "separate ops", "torch masks", "matmuls", "no dropout",
-                                                                     "no gelu"))
-        print(f"| {'bf16' if bf16 else 'fp32'} | {w:.3f} | {so:.3f} | {tm:.3f} | {mm:.3f} | {nd:.3f} | {ng:.3f} | {mm / w:.0%} | "
-              f"{(w - nd) / w:.0%} | {(w - ng) / w:.0%} | {w / so:.2f}x | {w / tm:.2f}x |", flush=True)
+                res[k].append(matmuls_seconds(matmuls) if k == "matmuls" else step_seconds(*models[k], bf16, **how.get(k, {})))
+        w, ar, so, tm, mm, nd, ng = (statistics.median(res[k]) for k in ("whole", "all rows", "separate ops", "torch masks", "matmuls",
+                                                                         "no dropout", "no gelu"))
+        print(f"| {'bf16' if bf16 else 'fp32'} | {w:.3f} | {ar:.3f} | {so:.3f} | {tm:.3f} | {mm:.3f} | {nd:.3f} | {ng:.3f} | {mm / w:.0%} | "
+              f"{(w - nd) / w:.0%} | {(w - ng) / w:.0%} | {w / ar:.2f}x | {w / so:.2f}x | {w / tm:.2f}x |", flush=True)
 
 if __name__ == "__main__":
     main()

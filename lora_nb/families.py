@@ -29,6 +29,7 @@ class ModelFamily:
     positions_after_pad: bool = False   # position ids start at pad_token_id + 1: that many fewer tokens fit
     ia3_targets: tuple[str, ...] = ()   # IA³ (notebook 10b): layers whose output (or, feed-forward, input) is rescaled
     ia3_feedforward: tuple[str, ...] = ()
+    feedforward: str = ""   # a block's position-wise feed-forward, as one module taking and returning (batch, tokens, d)
 
 _BERT_LORA = ("attention.self.query", "attention.self.key", "attention.self.value",
               "attention.output.dense", "intermediate.dense", "output.dense")
@@ -39,7 +40,7 @@ FAMILIES = {f.name: f for f in [
     ModelFamily("gpt2", ("gpt2",), ("attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj"),
                 ("attn.c_proj", "mlp.c_proj"), ("score",), "transformer", "last", True,
                 same_but_faster=(("activation_function", "gelu_new", "gelu_pytorch_tanh"),),
-                ia3_targets=("attn.c_attn", "mlp.c_proj"), ia3_feedforward=("mlp.c_proj",)),
+                ia3_targets=("attn.c_attn", "mlp.c_proj"), ia3_feedforward=("mlp.c_proj",), feedforward="mlp"),
     ModelFamily("bert", ("bert",), _BERT_LORA, ("attention.output.dense", "output.dense"), ("classifier",),
                 "bert", "first", False, **_BERT_IA3),
     ModelFamily("roberta", ("roberta", "xlm-roberta", "camembert"), _BERT_LORA,
@@ -49,10 +50,11 @@ FAMILIES = {f.name: f for f in [
     ModelFamily("distilbert", ("distilbert",), ("attention.q_lin", "attention.k_lin", "attention.v_lin",
                 "attention.out_lin", "ffn.lin1", "ffn.lin2"), ("attention.out_lin", "ffn.lin2"),
                 ("pre_classifier", "classifier"), "distilbert", "first", False,
-                ia3_targets=("attention.k_lin", "attention.v_lin", "ffn.lin2"), ia3_feedforward=("ffn.lin2",)),
+                ia3_targets=("attention.k_lin", "attention.v_lin", "ffn.lin2"), ia3_feedforward=("ffn.lin2",), feedforward="ffn"),
     ModelFamily("llama", ("llama", "mistral", "qwen2"), _LLAMA_LORA, ("self_attn.o_proj", "mlp.down_proj"),
                 ("score",), "model", "last", True,
-                ia3_targets=("self_attn.k_proj", "self_attn.v_proj", "mlp.down_proj"), ia3_feedforward=("mlp.down_proj",)),
+                ia3_targets=("self_attn.k_proj", "self_attn.v_proj", "mlp.down_proj"), ia3_feedforward=("mlp.down_proj",),
+                feedforward="mlp"),
 ]}
 
 # %% ../nbs/03_families.ipynb #e915a773

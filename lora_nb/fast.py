@@ -4,14 +4,16 @@
 
 # %% ../nbs/02_fast_lora.ipynb #84f2827a
 from __future__ import annotations
+from contextlib import contextmanager
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+from .families import family_of
 from .layers import LoRALinear
 
 # %% auto #0
-__all__ = ['random_lanes', 'FastDropout', 'FastLoRALinear', 'use_fast_dropout_']
+__all__ = ['random_lanes', 'FastDropout', 'FastLoRALinear', 'use_fast_dropout_', 'head_positions', 'head_rows_only']
 
 # %% ../nbs/02_fast_lora.ipynb #a45c462d
 class _KeepMask(torch.autograd.Function):
@@ -148,3 +150,54 @@ def use_fast_dropout_(model: nn.Module) -> list[str]:
             model.set_submodule(name, FastDropout(module.p).train(module.training))
             swapped.append(name)
     return swapped
+
+# %% ../nbs/02_fast_lora.ipynb #41075fd8
+def head_positions(model: nn.Module, input_ids: torch.Tensor | None, batch: int, length: int) -> torch.Tensor:
+    "Where each row's classification head reads, as 🤗's `...ForSequenceClassification` pools: the first token, or the last not padding."
+    if family_of(model).pooling == "first": return torch.zeros(batch, dtype=torch.long)
+    pad = model.config.pad_token_id
+    if pad is None or input_ids is None: return torch.full((batch,), length - 1)    # 🤗 reads position -1
+    return (torch.arange(input_ids.shape[-1], device=input_ids.device) * (input_ids != pad)).argmax(-1)
+
+def _hf_classifier(model: nn.Module) -> nn.Module | None:
+    "The innermost 🤗 `...ForSequenceClassification` in `model`: the module whose forward pools (inside PEFT's or lora_nb's wrappers)."
+    return next((m for m in reversed(list(model.modules())) if type(m).__name__.endswith("ForSequenceClassification")
+                 and hasattr(m, "config")), None)
+
+@contextmanager
+def head_rows_only(model: nn.Module):
+    """Inside: the last block's feed-forward computes only the rows the head reads, zeros elsewhere (CPU; families with a
+    `feedforward` module). Yields that module's name, or `None` where it does not apply."""
+    clf, family = _hf_classifier(model), family_of(model)
+    ff_name = family.feedforward if family else ""
+    names = [n for n, _ in clf.named_modules() if ff_name and n.rsplit(".", 1)[-1] == ff_name] if clf is not None else []
+    # not on a GPU, and not with gradient checkpointing, whose recomputation runs outside the classifier's call
+    if not names or any(p.device.type != "cpu" for p in model.parameters()) or getattr(clf, "is_gradient_checkpointing", False):
+        yield None
+        return
+    ff, state = clf.get_submodule(names[-1]), {}
+
+    def enter(module, args, kwargs):                                         # a call of the classifier: its input_ids
+        state["ids"] = kwargs["input_ids"] if "input_ids" in kwargs else (args[0] if args else None)
+        state["active"] = True
+    def leave(module, args, out): state["active"] = False
+    def gather(module, args):
+        state["rows"] = None
+        if not state.get("active") or len(args) != 1 or args[0].dim() != 3: return None   # not pooled by 🤗: leave it
+        x = args[0]
+        rows = head_positions(clf, state["ids"], x.shape[0], x.shape[1])
+        if rows.shape != x.shape[:1]: return None
+        state["rows"], state["length"] = rows, x.shape[1]
+        return (x[torch.arange(x.shape[0]), rows].unsqueeze(1),)           # (batch, 1, d): one row per sentence
+    def scatter(module, args, out):
+        rows = state.pop("rows", None)
+        if rows is None: return None
+        full = out.new_zeros(out.shape[0], state["length"], out.shape[-1])
+        return full.index_put((torch.arange(len(rows)), rows), out.squeeze(1))
+
+    hooks = [clf.register_forward_pre_hook(enter, with_kwargs=True), clf.register_forward_hook(leave, always_call=True),
+             ff.register_forward_pre_hook(gather), ff.register_forward_hook(scatter)]
+    prefix = next(n for n, m in model.named_modules() if m is clf)
+    try: yield f"{prefix}.{names[-1]}" if prefix else names[-1]
+    finally:
+        for h in hooks: h.remove()

@@ -15,7 +15,7 @@ from .rundir import (RunFolder, RunError, Interrupted, RESULT_FILES, WORK_DIR, a
                             check_output_dir, run_lock, is_locked, last_checkpoint, stop_on_signals, stop_requested, check_stop,
                             request_stop)
 from .data import load_sst2, tokenize_sst2, collate_fn, data_fingerprint, parse_label_names
-from .fast import use_fast_dropout_
+from .fast import use_fast_dropout_, head_rows_only
 from .inject import count_parameters
 from .eval_cls import classification_metrics
 
@@ -409,7 +409,8 @@ def fit(model: nn.Module, tokenizer, data=None, config: RunConfig | None = None,
         trainer, collator = make_trainer(model, tokenizer, tokenized, training_arguments(config, folder.checkpoints,
                                                world_size, verbose), len(names), callbacks or [], folder.dir / "tensorboard")
         if torch.cuda.is_available(): torch.cuda.reset_peak_memory_stats()
-        log, train_seconds = train_steps(trainer, folder)
+        with head_rows_only(model):                       # the last feed-forward on the head's rows (notebook 02)
+            log, train_seconds = train_steps(trainer, folder)
         if world_size > 1:                                    # every process padded its own batches: count them all
             counts = trainer.accelerator.reduce(torch.tensor([collator.slots, collator.tokens], device=trainer.args.device), "sum")
             collator.slots, collator.tokens = counts.tolist()
