@@ -172,7 +172,8 @@ def head_rows_only(model: nn.Module):
     ff_name = family.feedforward if family else ""
     names = [n for n, _ in clf.named_modules() if ff_name and n.rsplit(".", 1)[-1] == ff_name] if clf is not None else []
     # not on a GPU, and not with gradient checkpointing, whose recomputation runs outside the classifier's call
-    if not names or any(p.device.type != "cpu" for p in model.parameters()) or getattr(clf, "is_gradient_checkpointing", False):
+    checkpointing = any(getattr(m, "gradient_checkpointing", False) is True for m in clf.modules()) if clf is not None else False
+    if not names or any(p.device.type != "cpu" for p in model.parameters()) or checkpointing:
         yield None
         return
     ff, state = clf.get_submodule(names[-1]), {}
