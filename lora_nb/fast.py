@@ -168,12 +168,12 @@ def _hf_classifier(model: nn.Module) -> nn.Module | None:
 def head_rows_only(model: nn.Module):
     """Inside: the last block's feed-forward computes only the rows the head reads, zeros elsewhere (CPU; families with a
     `feedforward` module). Yields that module's name, or `None` where it does not apply."""
-    clf, family = _hf_classifier(model), family_of(model)
-    ff_name = family.feedforward if family else ""
-    names = [n for n, _ in clf.named_modules() if ff_name and n.rsplit(".", 1)[-1] == ff_name] if clf is not None else []
+    clf = _hf_classifier(model)
+    family = family_of(clf) if clf is not None else None
+    names = [n for n, _ in clf.named_modules() if n.rsplit(".", 1)[-1] == family.feedforward] if family and family.feedforward else []
     # not on a GPU, and not with gradient checkpointing, whose recomputation runs outside the classifier's call
-    checkpointing = any(getattr(m, "gradient_checkpointing", False) is True for m in clf.modules()) if clf is not None else False
-    if not names or any(p.device.type != "cpu" for p in model.parameters()) or checkpointing:
+    checkpointing = bool(names) and any(getattr(m, "gradient_checkpointing", False) is True for m in clf.modules())
+    if not names or checkpointing or any(p.device.type != "cpu" for p in model.parameters()):
         yield None
         return
     ff, state = clf.get_submodule(names[-1]), {}
