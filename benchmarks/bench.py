@@ -271,7 +271,7 @@ def main(argv=None):
         g = R[key]["achieved_gflops"]
         rows += [[f"{precision} matmul 2048x2048", f"{big:.0f}", "", ""],
                  [f"the step's frozen matmuls alone, {precision}, at its shapes", f"{alone:.0f}", f"{alone / big:.0%}", ""],
-                 [f"{step} (4 x non-embedding params x tokens)", f"{g:.0f}", f"{g / big:.0%}", f"{g / alone:.0%}"]]
+                 [f"{step} (4 x weights x tokens, the last feed-forward on the head's rows)", f"{g:.0f}", f"{g / big:.0%}", f"{g / alone:.0%}"]]
     if rows: section("4. The limit: matrix-multiply rate and the LoRA step's achieved rate (timed in the same rounds as the steps)",
                      rows, ["what", "GFLOP/s", "of the 2048x2048 rate", "of the frozen matmuls' rate"])
     out = Path(args.out)
