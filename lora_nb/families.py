@@ -10,8 +10,8 @@ from torch import nn
 from .layers import is_conv1d
 
 # %% auto #0
-__all__ = ['FAMILIES', 'ModelFamily', 'UnknownModelFamily', 'model_type_of', 'family_of', 'require_family', 'faster_config_',
-           'matches', 'linear_layer_names', 'fold_blocks', 'head_names']
+__all__ = ['FAMILIES', 'ModelFamily', 'UnknownModelFamily', 'model_type_of', 'family_of', 'hf_model', 'require_family',
+           'faster_config_', 'matches', 'linear_layer_names', 'fold_blocks', 'head_names']
 
 # %% ../nbs/03_families.ipynb #4d30e963
 @dataclass(frozen=True)
@@ -69,6 +69,11 @@ def family_of(model: nn.Module) -> ModelFamily | None:
     "The `ModelFamily` of `model` (by `config.model_type`), or `None` if the table does not know it."
     model_type = model_type_of(model)
     return next((f for f in FAMILIES.values() if model_type in f.model_types), None)
+
+def hf_model(model: nn.Module) -> nn.Module | None:
+    "The outermost 🤗 `PreTrainedModel` inside `model` (itself, or the one a method wrapped, as prompt tuning does); `None` if there is none."
+    from transformers import PreTrainedModel
+    return next((m for m in model.modules() if isinstance(m, PreTrainedModel)), None)   # modules come parents first
 
 def require_family(model: nn.Module, what: str, flag: str | None = None) -> ModelFamily:
     "`family_of(model)`, or an `UnknownModelFamily` error saying which `what` (and which `flag`) to give instead."

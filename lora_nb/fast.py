@@ -9,7 +9,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-from .families import family_of
+from .families import family_of, hf_model
 from .layers import LoRALinear
 
 # %% auto #0
@@ -159,16 +159,11 @@ def head_positions(model: nn.Module, input_ids: torch.Tensor | None, batch: int,
     if pad is None or input_ids is None: return torch.full((batch,), length - 1)    # 🤗 reads position -1
     return (torch.arange(input_ids.shape[-1], device=input_ids.device) * (input_ids != pad)).argmax(-1)
 
-def _hf_classifier(model: nn.Module) -> nn.Module | None:
-    "The innermost 🤗 `...ForSequenceClassification` in `model`: the module whose forward pools (inside PEFT's or lora_nb's wrappers)."
-    return next((m for m in reversed(list(model.modules())) if type(m).__name__.endswith("ForSequenceClassification")
-                 and hasattr(m, "config")), None)
-
 @contextmanager
 def head_rows_only(model: nn.Module):
     """Inside: the last block's feed-forward computes only the rows the head reads, zeros elsewhere (CPU; families with a
     `feedforward` module). Yields that module's name, or `None` where it does not apply."""
-    clf = _hf_classifier(model)
+    clf = hf_model(model)                                    # the 🤗 classifier, whose forward pools (inside wrappers)
     family = family_of(clf) if clf is not None else None
     names = [n for n, _ in clf.named_modules() if n.rsplit(".", 1)[-1] == family.feedforward] if family and family.feedforward else []
     # not on a GPU, and not with gradient checkpointing, whose recomputation runs outside the classifier's call

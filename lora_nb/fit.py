@@ -16,15 +16,16 @@ from .rundir import (RunFolder, RunError, Interrupted, RESULT_FILES, WORK_DIR, a
                             request_stop)
 from .data import load_sst2, tokenize_sst2, collate_fn, data_fingerprint, parse_label_names
 from .fast import use_fast_dropout_, head_rows_only
+from .families import hf_model
 from .inject import count_parameters
 from .eval_cls import classification_metrics
 
 # %% auto #0
 __all__ = ['TRAINED_FILE', 'COUNTS_FILE', 'FIT_LR', 'METRICS_SETTINGS', 'trainable_state_dict', 'save_trainable',
-           'frozen_fingerprint', 'hf_model', 'attention_kernel', 'NonFiniteError', 'method_optimizer',
-           'check_finite_step', 'check_checkpoint', 'predict_logits', 'PaddingCounter', 'peak_memory_mb',
-           'enable_gradient_checkpointing_', 'epochs_to_steps', 'processes', 'resolve', 'training_arguments',
-           'make_trainer', 'train_steps', 'dev_scores', 'label_names_in', 'prediction_rows', 'fit']
+           'frozen_fingerprint', 'attention_kernel', 'NonFiniteError', 'method_optimizer', 'check_finite_step',
+           'check_checkpoint', 'predict_logits', 'PaddingCounter', 'peak_memory_mb', 'enable_gradient_checkpointing_',
+           'epochs_to_steps', 'processes', 'resolve', 'training_arguments', 'make_trainer', 'train_steps', 'dev_scores',
+           'label_names_in', 'prediction_rows', 'fit']
 
 # %% ../nbs/07_fit.ipynb #6438af94
 def trainable_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
@@ -45,11 +46,6 @@ def frozen_fingerprint(model: nn.Module) -> str:
         h.update(f"{n}:{tuple(p.shape)}\n".encode())
         h.update(p.detach().to("cpu", torch.bfloat16).contiguous().view(torch.int16).numpy().tobytes())
     return h.hexdigest()
-
-def hf_model(model: nn.Module) -> nn.Module | None:
-    "The outermost 🤗 `PreTrainedModel` inside `model` (itself, or the one a method wrapped, as prompt tuning does); `None` if there is none."
-    from transformers import PreTrainedModel
-    return next((m for m in model.modules() if isinstance(m, PreTrainedModel)), None)   # modules come parents first
 
 def attention_kernel(model: nn.Module) -> str | None:
     "The attention implementation the 🤗 model inside `model` runs (`sdpa`, `eager`, ...); `None` for other models."
