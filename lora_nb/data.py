@@ -11,7 +11,8 @@ from pathlib import Path
 __all__ = ['SPLITS', 'SST2_HUB_ID', 'EXTENSIONS', 'SST2_LABELS', 'SST2_VALIDATION_SHA256', 'LoadError', 'DataError',
            'find_split_file', 'read_table', 'check_frame', 'check_sst2_frame', 'is_glue_sst2', 'parse_label_names',
            'label_names_of', 'load_text_classification', 'load_sst2', 'hold_out_dev', 'load_tokenizer',
-           'ensure_pad_token', 'load_hub_classification', 'tokenize_sst2', 'collate_fn', 'data_fingerprint']
+           'ensure_pad_token', 'load_hub_classification', 'tokenize_sst2', 'collate_fn', 'token_lengths',
+           'data_fingerprint']
 
 # %% ../nbs/05_data.ipynb #37e5bdb2
 SPLITS = ("train", "validation")
@@ -252,6 +253,12 @@ def collate_fn(tokenizer):
     "A collator that pads each batch to its longest sentence (dynamic padding) and returns tensors."
     from transformers import DataCollatorWithPadding
     return DataCollatorWithPadding(tokenizer, padding="longest", return_tensors="pt")
+
+# %% ../nbs/05_data.ipynb #57b4940d
+def token_lengths(ds, column: str = "input_ids") -> list[int]:
+    "How many tokens each row of `ds` (a tokenized 🤗 `Dataset`) has in `column`, in the data set's row order."
+    import pyarrow.compute as pc
+    return pc.list_value_length(ds.with_format("arrow")[column]).to_pylist()
 
 # %% ../nbs/05_data.ipynb #6f473499
 def data_fingerprint(ds) -> dict:

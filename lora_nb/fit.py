@@ -14,7 +14,7 @@ from .config import RunConfig
 from .rundir import (RunFolder, RunError, Interrupted, RESULT_FILES, WORK_DIR, atomic_write, write_json, save_tensors,
                             check_output_dir, run_lock, is_locked, last_checkpoint, stop_on_signals, stop_requested, check_stop,
                             request_stop)
-from .data import load_sst2, tokenize_sst2, collate_fn, data_fingerprint, parse_label_names
+from .data import load_sst2, tokenize_sst2, collate_fn, data_fingerprint, parse_label_names, token_lengths
 from .fast import use_fast_dropout_, head_rows_only
 from .families import hf_model
 from .inject import count_parameters
@@ -112,10 +112,16 @@ def _checkpointing_trainer():
             model.load_state_dict(saved, strict=False)
 
         def _get_train_sampler(self, train_dataset=None):  # under N processes, group as one process at the same global batch
-            sampler = super()._get_train_sampler(train_dataset)
-            if isinstance(sampler, LengthGroupedSampler):
-                sampler = EpochSeededSampler(sampler.batch_size * self.args.world_size, lengths=sampler.lengths)
-                sampler.seed = self.args.data_seed
+            ds, a = (self.train_dataset if train_dataset is None else train_dataset), self.args
+            if a.train_sampling_strategy == "group_by_length" and "input_ids" in getattr(ds, "column_names", ()):
+                # the lengths read from the Arrow column (token_lengths, notebook 05), not counted row by row as 🤗 does
+                lengths = token_lengths(ds)                                                # (1.7 s of every SST-2 run)
+            else:
+                sampler = super()._get_train_sampler(train_dataset)
+                lengths = sampler.lengths if isinstance(sampler, LengthGroupedSampler) else None
+            if lengths is not None:
+                sampler = EpochSeededSampler(a.train_batch_size * a.gradient_accumulation_steps * a.world_size, lengths=lengths)
+                sampler.seed = a.data_seed
             self.epoch_sampler = sampler
             return sampler
 
